@@ -1,0 +1,148 @@
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolved.js';
+import type { EventBus } from '../observability/events.js';
+import type { TransformLog } from '../transforms/types.js';
+import { createFilter } from '../watch/filter.js';
+import { InputWatcher } from '../watch/watcher.js';
+import { feed } from './feed.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+export interface DaemonOptions {
+  readonly config: ResolvedConfig;
+  readonly events: EventBus;
+  readonly log: TransformLog;
+}
+
+/**
+ * Service mode: recovery, the start-up scan, the watcher, periodic jittered rescans, and a rescan whenever the watcher
+ * fails or the intake overflowed. States: idle → running → draining → closed. close() is graceful and idempotent;
+ * abort() cuts in-flight work at once (a second signal).
+ */
+export class Daemon {
+  readonly #o: DaemonOptions;
+  readonly #stop = new AbortController();
+  #runtime: Runtime | null = null;
+  #watcher: InputWatcher | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #scanning: Promise<void> | null = null;
+  #rescanWanted = false;
+  #closing: Promise<void> | null = null;
+  #fatal: unknown = null;
+  #done!: (err?: unknown) => void;
+  /** Settles when the daemon has closed: resolves after a graceful stop, rejects with a fatal error. */
+  readonly finished: Promise<void>;
+
+  constructor(options: DaemonOptions) {
+    this.#o = options;
+    this.finished = new Promise((resolve, reject) => {
+      this.#done = (err) => (err === undefined ? resolve() : reject(err));
+    });
+  }
+
+  get state(): 'idle' | 'running' | 'draining' | 'closed' {
+    if (this.#closing) return this.#runtime ? 'draining' : 'closed';
+    return this.#runtime ? 'running' : 'idle';
+  }
+
+  async start(): Promise<void> {
+    const { config, events } = this.#o;
+    this.#runtime = await openRuntime({
+      config, events, log: this.#o.log,
+      onFatal: (err) => this.#onFatal(err),
+      onOverflow: () => this.rescan(),
+    });
+    const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
+    this.#watcher = new InputWatcher(roots, {
+      onFile: (abs) => this.#hint(abs),
+      onError: (err) => {
+        events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
+        this.rescan();
+      },
+    });
+    await this.#watcher.start();
+    events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
+    this.#scanning = this.#scan('scan');
+    this.#schedule();
+  }
+
+  #hint(absPath: string): void {
+    const intake = this.#runtime?.engine.intake;
+    if (!intake) return;
+    for (const p of this.#o.config.pipelines) {
+      const rel = path.relative(p.input.dir, absPath);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const relPath = rel.split(path.sep).join('/');
+      if (createFilterCached(p).file(relPath).ok) intake.hint(p, relPath);
+    }
+  }
+
+  /** Asks for a reconciliation scan; coalesced with one already running. */
+  rescan(): void {
+    if (this.#closing) return;
+    if (this.#scanning) {
+      this.#rescanWanted = true;
+      return;
+    }
+    this.#scanning = this.#scan('rescan');
+  }
+
+  async #scan(via: 'scan' | 'rescan'): Promise<void> {
+    const runtime = this.#runtime!;
+    try {
+      await feed(this.#o.config.pipelines, runtime.engine.intake, this.#o.events, via, this.#stop.signal);
+    } catch (err) {
+      if (!this.#stop.signal.aborted) this.#onFatal(err);
+    }
+    this.#scanning = null;
+    if (this.#rescanWanted && !this.#closing) {
+      this.#rescanWanted = false;
+      this.rescan();
+    }
+  }
+
+  #schedule(): void {
+    const interval = this.#o.config.rescanIntervalMs;
+    if (interval <= 0 || this.#closing) return;
+    const jittered = Math.round(interval * (0.9 + Math.random() * 0.2));
+    this.#timer = setTimeout(() => {
+      this.rescan();
+      this.#schedule();
+    }, jittered);
+  }
+
+  #onFatal(err: unknown): void {
+    this.#fatal ??= err;
+    void this.close();
+  }
+
+  /** Stops intake, lets in-flight work finish within shutdownGraceMs, aborts the rest. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#stop.abort();
+    try {
+      await this.#watcher?.close();
+      await this.#scanning;
+      await this.#runtime?.close(this.#o.config.shutdownGraceMs);
+    } finally {
+      this.#done(this.#fatal === null ? undefined : this.#fatal);
+    }
+  }
+
+  /** Aborts in-flight work now (the second SIGTERM / SIGINT). */
+  abort(): void {
+    this.#runtime?.engine.abort();
+    void this.close();
+  }
+}
+
+const filters = new WeakMap<object, ReturnType<typeof createFilter>>();
+function createFilterCached(p: ResolvedConfig['pipelines'][number]): ReturnType<typeof createFilter> {
+  let filter = filters.get(p);
+  if (!filter) filters.set(p, (filter = createFilter(p)));
+  return filter;
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Disposition, ResolvedConfig } from '../config/resolved.js';
+import { decide, type Decision } from '../pipeline/decide.js';
+import { outputPath } from '../pipeline/run-job.js';
+import { MemoryStore } from '../state/memory-store.js';
+import { SqliteStore } from '../state/sqlite-store.js';
+import type { StateStore } from '../state/store.js';
+import { createFilter } from '../watch/filter.js';
+import { scan } from '../watch/scanner.js';
+import { fingerprintOf } from '../watch/settle.js';
+
+export interface PlannedFile {
+  readonly pipeline: string;
+  readonly path: string;
+  readonly action: Decision;
+  /** Where the output would go (for `process`). */
+  readonly output: string | null;
+  /** What would become of the input on success: keep, delete, or the folder it would move to. */
+  readonly onSuccess: string;
+}
+
+/** What `run` would do, without writing anything: no lock, no state changes, no folders created. */
+export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
+  const store = openReadOnly(config.stateDir);
+  const planned: PlannedFile[] = [];
+  try {
+    for (const p of config.pipelines) {
+      if (!fs.existsSync(p.input.dir)) continue;
+      for await (const relPath of scan(p.input.dir, createFilter(p))) {
+        const absPath = path.join(p.input.dir, relPath);
+        let stat;
+        try {
+          stat = fs.lstatSync(absPath);
+        } catch {
+          continue;
+        }
+        const action = decide(p, fingerprintOf(stat), store.get(p.name, relPath));
+        const job = { kind: 'process' as const, pipeline: p, relPath, absPath, fingerprint: fingerprintOf(stat), queuedAt: 0 };
+        let output: string | null = null;
+        if (action === 'process') {
+          try {
+            output = outputPath(job);
+          } catch {
+            output = null;
+          }
+        }
+        planned.push({ pipeline: p.name, path: relPath, action, output, onSuccess: describeDisposition(p.onSuccess, relPath) });
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return planned;
+}
+
+function openReadOnly(stateDir: string): StateStore {
+  if (!fs.existsSync(path.join(stateDir, 'state.db'))) return new MemoryStore();
+  return new SqliteStore(stateDir, { readonly: true });
+}
+
+function describeDisposition(d: Disposition, relPath: string): string {
+  return d.kind === 'move' ? path.join(d.dir, relPath) : d.kind;
+}

@@ -1,0 +1,51 @@
+import type { EngineEvent } from '../observability/events.js';
+
+export type Outcome = 'processed' | 'unchanged' | 'failed';
+
+export interface FileReport {
+  readonly pipeline: string;
+  readonly path: string;
+  readonly outcome: Outcome;
+  readonly outputs: readonly string[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** The `run --json` report: counts per (pipeline, input) pair, last outcome wins. */
+export interface RunReport {
+  readonly processed: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly durationMs: number;
+  readonly files: readonly FileReport[];
+}
+
+/** Builds the run report from engine events. Holds one entry per input of this run (the report lists them all). */
+export class ReportCollector {
+  readonly #files = new Map<string, FileReport>();
+  readonly #started = Date.now();
+
+  readonly listener = (e: EngineEvent): void => {
+    if (e.type !== 'processed' && e.type !== 'unchanged' && e.type !== 'failed') return;
+    const base = { pipeline: e.pipeline, path: e.path };
+    let report: FileReport;
+    if (e.type === 'processed') report = { ...base, outcome: 'processed', outputs: e.outputs };
+    else if (e.type === 'unchanged') report = { ...base, outcome: 'unchanged', outputs: e.outputs };
+    else report = { ...base, outcome: 'failed', outputs: [], error: { code: e.code, message: e.message } };
+    this.#files.set(`${e.pipeline}\0${e.path}`, report);
+  };
+
+  get failed(): number {
+    let n = 0;
+    for (const f of this.#files.values()) if (f.outcome === 'failed') n += 1;
+    return n;
+  }
+
+  report(): RunReport {
+    const files = [...this.#files.values()];
+    const count = (o: Outcome) => files.filter((f) => f.outcome === o).length;
+    return {
+      processed: count('processed'), unchanged: count('unchanged'), failed: count('failed'),
+      durationMs: Date.now() - this.#started, files,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { planRun } from '../../app/dry-run.js';
+import { runOnce } from '../../app/run-once.js';
+import { ExitCode } from '../../errors.js';
+import { openSession, type GlobalOptions } from '../session.js';
+import { onStopSignals } from '../signals.js';
+
+export interface RunOptions {
+  readonly config?: string;
+  readonly json?: boolean;
+  readonly dryRun?: boolean;
+}
+
+/** `sluice run`: one-shot; exit 0 all good, 1 some files failed, 130 interrupted. */
+export async function runCommand(options: RunOptions, global: GlobalOptions): Promise<number> {
+  const session = await openSession(options.config, global);
+  try {
+    if (options.dryRun) return await dryRun(session.config, options.json ?? false);
+    const interrupt = new AbortController();
+    const stopSignals = onStopSignals(() => interrupt.abort(), () => process.exit(ExitCode.interrupted));
+    try {
+      const { report, interrupted } = await runOnce({ ...session, signal: interrupt.signal });
+      if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else session.logger.info(`run done: ${report.processed} processed, ${report.unchanged} unchanged, ${report.failed} failed`, { durationMs: report.durationMs });
+      if (interrupted) return ExitCode.interrupted;
+      return report.failed > 0 ? ExitCode.failures : ExitCode.ok;
+    } finally {
+      stopSignals();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function dryRun(config: Parameters<typeof planRun>[0], json: boolean): Promise<number> {
+  const planned = await planRun(config);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ dryRun: true, files: planned })}\n`);
+    return ExitCode.ok;
+  }
+  for (const f of planned) {
+    const what = f.action === 'process' ? `process  ${f.pipeline}: ${f.path} -> ${f.output ?? '(output path escapes output.dir)'}; input: ${f.onSuccess}`
+      : f.action === 'dispose' ? `dispose  ${f.pipeline}: ${f.path} (already processed; input: ${f.onSuccess})`
+      : `${f.action === 'unchanged' ? 'unchanged' : 'failed before, unchanged'}  ${f.pipeline}: ${f.path}`;
+    process.stdout.write(`${what}\n`);
+  }
+  const count = planned.filter((f) => f.action === 'process').length;
+  process.stdout.write(`dry run: ${count} file(s) would be processed; nothing was changed\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
+import { checkCommand } from './commands/check.js';
+import { runCommand } from './commands/run.js';
+import { watchCommand } from './commands/watch.js';
+import type { GlobalOptions } from './session.js';
+
+const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command('sluice')
+    .description('A file-processing pipeline daemon: files land in a hot folder, results are committed atomically.')
+    .version(version, '--version')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['error', 'warn', 'info', 'debug']))
+    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['pretty', 'json']))
+    .showHelpAfterError('(run sluice --help for usage)')
+    .exitOverride();
+  const global = () => cli.opts<GlobalOptions>();
+  cli.command('run').description('process every eligible file that is not up to date, then exit')
+    .option('-c, --config <file>', 'config file').option('--json', 'print the run report as one JSON object on stdout')
+    .option('--dry-run', 'print what would be processed and change nothing')
+    .action(async (o) => setExit(await runCommand(o, global())));
+  cli.command('watch').description('run as a service: process what is there, then watch (SIGTERM/SIGINT to stop)')
+    .option('-c, --config <file>', 'config file')
+    .action(async (o) => setExit(await watchCommand(o, global())));
+  cli.command('check').description('validate the config and print it resolved')
+    .option('-c, --config <file>', 'config file').option('--json', 'print as JSON')
+    .action(async (o) => setExit(await checkCommand(o)));
+  for (const sub of cli.commands) sub.exitOverride().showHelpAfterError('(run sluice --help for usage)');
+  return cli;
+}
+
+/** Prints an error the user can act on: the message and each problem, never a stack trace. */
+export function report(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (err instanceof SluiceError) {
+    const problems = err instanceof ConfigError ? err.problems.map((p) => `\n  - ${p}`).join('') : '';
+    process.stderr.write(`sluice: ${err.message}${problems}\n`);
+    if (debug && err.cause instanceof Error) process.stderr.write(`${err.cause.stack ?? ''}\n`);
+    return err.kind === 'fatal' ? ExitCode.failures : err.exitCode;
+  }
+  process.stderr.write(`sluice: unexpected error: ${describe(err)}\n`);
+  if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  return ExitCode.failures;
+}
+
+/** The CLI entry point; the only caller of process.exit. */
+export async function main(argv: readonly string[] = process.argv): Promise<never> {
+  let code: number = ExitCode.ok;
+  const cli = program((c) => (code = c));
+  try {
+    await cli.parseAsync([...argv]);
+  } catch (err) {
+    code = report(err, argv.includes('debug'));
+  }
+  process.exit(code);
+}

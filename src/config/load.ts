@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { ConfigError, describe } from '../errors.js';
+import { resolveTransform } from '../transforms/registry.js';
+import { discoverConfig, type ConfigLocation } from './discover.js';
+import { pipelineHash } from './hash.js';
+import { describeIssues, keyPath } from './issues.js';
+import { parseConfigFile } from './parse-file.js';
+import type { Disposition, ResolvedConfig, ResolvedPipeline, ResolvedStage } from './resolved.js';
+import { configSchema, type LogFormat, type LogLevel, type RawPipeline } from './schema.js';
+import { parseTemplate } from './template.js';
+import { checkPipelines, isWithin } from './validate.js';
+
+export interface LoadOptions {
+  /** `-c FILE`, relative to `cwd`. */
+  readonly config?: string;
+  readonly cwd?: string;
+  /** Command-line overrides of `log.level` and `log.format`. */
+  readonly logLevel?: LogLevel;
+  readonly logFormat?: LogFormat;
+}
+
+/**
+ * Finds, parses, validates and compiles the config: absolute paths, parsed templates, resolved transforms with validated
+ * options, pipeline hashes. Throws one ConfigError listing every violation found.
+ */
+export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig> {
+  const location = discoverConfig(options.config, options.cwd ?? process.cwd());
+  const data = parseConfigFile(location.file);
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) throw invalid(location, describeIssues(parsed.error.issues, data));
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const at = (p: string) => path.resolve(location.baseDir, p);
+  const stateDir = at(raw.stateDir);
+  const pipelines: ResolvedPipeline[] = [];
+  for (const [i, p] of raw.pipelines.entries()) {
+    const stages = await resolveStages(p, i, location.baseDir, problems);
+    pipelines.push(compilePipeline(p, i, stages, at, problems));
+  }
+  problems.push(...checkPipelines(pipelines, stateDir));
+  if (problems.length > 0) throw invalid(location, problems);
+  const config: ResolvedConfig = {
+    file: location.builtin ? null : location.file,
+    baseDir: location.baseDir,
+    stateDir,
+    log: {
+      level: options.logLevel ?? raw.log.level,
+      format: options.logFormat ?? raw.log.format,
+      file: raw.log.file === null ? null : at(raw.log.file),
+    },
+    queue: { capacity: raw.queue.capacity },
+    rescanIntervalMs: raw.rescanIntervalMs,
+    shutdownGraceMs: raw.shutdownGraceMs,
+    pipelines: withExcludedDirs(pipelines, stateDir),
+  };
+  return deepFreeze(config);
+}
+
+function invalid(location: ConfigLocation, problems: readonly string[]): ConfigError {
+  const name = location.builtin ? `the built-in config ${location.file}` : `the config file ${location.file}`;
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new ConfigError(`${name} has ${count}:`, problems);
+}
+
+async function resolveStages(p: RawPipeline, i: number, baseDir: string, problems: string[]): Promise<ResolvedStage[]> {
+  const stages: ResolvedStage[] = [];
+  for (const [s, stage] of p.stages.entries()) {
+    const key = ['pipelines', i, 'stages', s];
+    let transform;
+    try {
+      transform = await resolveTransform(stage.use, baseDir);
+    } catch (err) {
+      problems.push(`${keyPath([...key, 'use'])}: ${describe(err)}`);
+      continue;
+    }
+    const parsed = transform.parseOptions(stage.with);
+    if (!parsed.ok) {
+      for (const issue of parsed.issues) problems.push(`${keyPath([...key, 'with', ...issue.path])}: ${issue.message}`);
+      continue;
+    }
+    stages.push({
+      index: s, use: stage.use, transform, options: parsed.value, concurrency: stage.concurrency, timeoutMs: stage.timeoutMs,
+    });
+  }
+  return stages;
+}
+
+function compilePipeline(
+  p: RawPipeline, i: number, stages: ResolvedStage[], at: (p: string) => string, problems: string[],
+): ResolvedPipeline {
+  const { template, problems: templateProblems } = parseTemplate(p.output.path);
+  for (const problem of templateProblems) problems.push(`pipelines[${i}].output.path: "${p.output.path}" ${problem}`);
+  const disposition = (d: RawPipeline['onSuccess']): Disposition =>
+    d === 'keep' ? { kind: 'keep' } : d === 'delete' ? { kind: 'delete' } : { kind: 'move', dir: at(d.moveTo) };
+  const output = { dir: at(p.output.dir), template, mode: p.output.mode };
+  return {
+    name: p.name,
+    input: { ...p.input, dir: at(p.input.dir), excludedDirs: [] },
+    output,
+    onSuccess: disposition(p.onSuccess),
+    onFailure: disposition(p.onFailure),
+    retry: p.retry,
+    stages,
+    hash: pipelineHash(stages, { dir: output.dir, path: p.output.path, mode: p.output.mode }),
+  };
+}
+
+/** Every folder sluice writes to that lies strictly inside a pipeline's input folder is excluded from that input. */
+function withExcludedDirs(pipelines: ResolvedPipeline[], stateDir: string): ResolvedPipeline[] {
+  const written = new Set<string>([stateDir]);
+  for (const p of pipelines) {
+    written.add(p.output.dir);
+    for (const d of [p.onSuccess, p.onFailure]) if (d.kind === 'move') written.add(d.dir);
+  }
+  return pipelines.map((p) => {
+    const excludedDirs = [...written].filter((dir) => dir !== p.input.dir && isWithin(p.input.dir, dir));
+    return { ...p, input: { ...p.input, excludedDirs } };
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) {
+      if (typeof child === 'object' && child !== null && !isTransform(child)) deepFreeze(child);
+    }
+  }
+  return value;
+}
+
+function isTransform(value: object): boolean {
+  return typeof (value as { run?: unknown }).run === 'function';
+}
+

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The ONE config schema: every key, its type, its default and its refusals. Unknown keys are refused everywhere.
+ * Semantic checks that need more than one key (overlapping inputs, templates, transforms) live in validate.ts.
+ */
+const ms = (fallback: number) =>
+  z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds')
+    .min(0, 'expected 0 or more milliseconds').default(fallback);
+
+const dir = z.string({ error: 'expected a folder path' }).min(1, 'expected a folder path, got an empty string');
+
+const moveTo = z.strictObject({ moveTo: dir });
+
+const onSuccess = z.union([z.literal('keep'), z.literal('delete'), moveTo], {
+  error: 'expected keep, delete or { moveTo: DIR }',
+}).default('keep');
+
+const onFailure = z.union([z.literal('keep'), moveTo], { error: 'expected keep or { moveTo: DIR }' }).default('keep');
+
+const globs = z.array(z.string().min(1, 'expected a non-empty glob'), { error: 'expected a list of globs' });
+
+const stage = z.strictObject({
+  use: z.string({ error: 'expected a built-in transform name or a ./path/to/module.mjs' }).min(1),
+  with: z.unknown().optional(),
+  concurrency: z.number({ error: 'expected a whole number of workers' }).int().min(1).max(1024).default(2),
+  timeoutMs: ms(600_000).refine((v) => v > 0, 'expected more than 0 milliseconds'),
+});
+
+const pipeline = z.strictObject({
+  name: z.string({ error: 'expected a pipeline name' })
+    .regex(/^[a-z0-9-]+$/, 'expected lowercase letters, digits and dashes only ([a-z0-9-]+)'),
+  input: z.strictObject({
+    dir: dir.default('./inbox'),
+    include: globs.min(1, 'expected at least one glob').default(['**/*']),
+    exclude: globs.default([]),
+    settleMs: ms(1000),
+  }).prefault({}),
+  output: z.strictObject({
+    dir: dir.default('./outbox'),
+    path: z.string({ error: 'expected a path template' }).min(1).default('{relDir}/{base}'),
+    mode: z.enum(['replace', 'append'], { error: 'expected replace or append' }).default('replace'),
+  }).prefault({}),
+  onSuccess,
+  onFailure,
+  retry: z.strictObject({
+    attempts: z.number({ error: 'expected a whole number of attempts' }).int().min(1, 'expected at least 1 attempt')
+      .max(1000).default(3),
+    backoffMs: ms(1000),
+    maxBackoffMs: ms(60_000),
+  }).prefault({}),
+  stages: z.array(stage, { error: 'expected a list of stages' }).min(1, 'expected at least one stage'),
+});
+
+export const configSchema = z.strictObject({
+  stateDir: dir.default('.sluice'),
+  log: z.strictObject({
+    level: z.enum(['error', 'warn', 'info', 'debug'], { error: 'expected error, warn, info or debug' }).default('info'),
+    format: z.enum(['pretty', 'json'], { error: 'expected pretty or json' }).default('pretty'),
+    file: z.string().min(1).nullable().default(null),
+  }).prefault({}),
+  queue: z.strictObject({
+    capacity: z.number({ error: 'expected a whole number' }).int().min(1, 'expected at least 1').max(1_000_000)
+      .default(1000),
+  }).prefault({}),
+  rescanIntervalMs: ms(300_000),
+  shutdownGraceMs: ms(30_000),
+  pipelines: z.array(pipeline, { error: 'expected a list of pipelines' }).min(1, 'expected at least one pipeline'),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawPipeline = RawConfig['pipelines'][number];
+export type RawStage = RawPipeline['stages'][number];
+export type LogLevel = RawConfig['log']['level'];
+export type LogFormat = RawConfig['log']['format'];

@@ -1,0 +1,11 @@
+export { loadConfig, type LoadOptions } from './config/load.js';
+export type { ResolvedConfig, ResolvedPipeline, ResolvedStage, Disposition } from './config/resolved.js';
+export { SluiceError, ConfigError, InstanceLockedError, StageTimeoutError, AbortedError, ExitCode, toSluiceError } from './errors.js';
+export type { TransformContext, TransformDefinition, TransformSource, TransformLog } from './transforms/types.js';
+export { BoundedQueue } from './core/bounded-queue.js';
+export { KeyedLock } from './core/keyed-lock.js';
+export { Semaphore } from './core/semaphore.js';
+export { EventBus, type EngineEvent } from './observability/events.js';
+export { runOnce, type RunOnceResult } from './app/run-once.js';
+export { Daemon } from './app/daemon.js';
+export type { RunReport, FileReport } from './app/report.js';

@@ -1,0 +1,49 @@
+import type { EngineEvent } from './events.js';
+import type { Logger } from './logger.js';
+
+type Level = 'error' | 'warn' | 'info' | 'debug';
+type Line = [Level, string, Record<string, unknown>?];
+
+/** The log line for each engine event; file lifecycle steps are debug, outcomes info and above. */
+function lineFor(e: EngineEvent): Line {
+  switch (e.type) {
+    case 'seen': return ['debug', `seen via ${e.via}`];
+    case 'settling': return ['debug', `settling, eligible in ${e.waitMs} ms`];
+    case 'queued': return ['debug', 'queued'];
+    case 'started': return ['debug', 'started', { attempt: e.attempt }];
+    case 'stage': return ['debug', `stage ${e.stage} done`, { stage: e.stage, attempt: e.attempt, durationMs: e.durationMs }];
+    case 'committed': return ['debug', `committed ${e.output}`];
+    case 'disposed': return ['debug', e.disposition === 'move' ? `input moved to ${e.to}` : 'input deleted'];
+    case 'processed': return ['info', `processed → ${e.outputs.join(', ')}`, { durationMs: e.durationMs }];
+    case 'unchanged': return ['debug', 'unchanged, up to date'];
+    case 'failed':
+      return ['error', e.previously ? `failed earlier and unchanged since: ${e.message}` : `failed after ${e.attempts} attempt(s): ${e.message}`,
+        { stage: e.stage, attempt: e.attempts, code: e.code }];
+    case 'retry':
+      return ['warn', `attempt ${e.attempt} failed, retrying in ${e.delayMs} ms: ${e.message}`,
+        { stage: e.stage, attempt: e.attempt, code: e.code }];
+    case 'skipped': return ['info', `skipped: ${e.reason}`, { code: e.code }];
+    case 'changed': return ['info', 'input changed while it was processed; it will be processed again'];
+    case 'scan-done': return ['info', `${e.via} of ${e.pipeline} done: ${e.files} file(s) looked at`, { durationMs: e.durationMs }];
+    case 'found-by-rescan': return ['info', 'found by rescan (the watcher missed it)'];
+    case 'watching': return ['info', `watching ${e.dirs.join(', ')}`];
+    case 'watcher-error': return ['warn', `watcher error: ${e.message}; rescanning`, { code: e.code }];
+    case 'overflow': return ['warn', `more than ${e.pending} files pending; further events are dropped and a rescan will find them`];
+    case 'recovered': return ['info', `recovered ${e.what}: ${e.path}`];
+    case 'warning': return ['warn', e.message, { code: e.code }];
+    case 'draining': return ['info', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
+    case 'aborted': return ['warn', 'aborted by shutdown; the input is left for next time'];
+  }
+}
+
+/** Subscribes a logger to engine events. */
+export function logEvents(logger: Logger): (event: EngineEvent) => void {
+  return (event) => {
+    const [level, message, fields] = lineFor(event);
+    if (!logger.isLevelEnabled(level)) return;
+    const context: Record<string, unknown> = {};
+    if ('pipeline' in event) context['pipeline'] = event.pipeline;
+    if ('path' in event && event.path !== undefined) context['path'] = event.path;
+    logger.log(level, message, { ...context, ...fields });
+  };
+}

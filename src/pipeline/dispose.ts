@@ -1,0 +1,59 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Disposition } from '../config/resolved.js';
+import type { EventBus } from '../observability/events.js';
+import type { FileRecord, StateStore } from '../state/store.js';
+import { moveFile, writeFileAtomic, type DirCache } from './files.js';
+import type { Job } from './job.js';
+
+export interface DisposeContext {
+  readonly store: StateStore;
+  readonly events: EventBus;
+  readonly dirs: DirCache;
+}
+
+/** The `.error.json` sidecar written beside a quarantined input. */
+export interface ErrorSidecar {
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly attempts: number;
+  readonly error: { readonly code: string; readonly message: string };
+  readonly failedAt: string;
+}
+
+/**
+ * Carries out onSuccess / onFailure for an input whose result is recorded, then records that it is done. Moving writes
+ * the sidecar first (for failures), then the input: a crash in between leaves the input in place, and the next start
+ * finishes the job (the record says the disposal is pending).
+ */
+export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext): Promise<void> {
+  const disposition: Disposition = record.status === 'done' ? job.pipeline.onSuccess : job.pipeline.onFailure;
+  const event = { pipeline: job.pipeline.name, path: job.relPath };
+  if (disposition.kind === 'keep') return;
+  if (disposition.kind === 'delete') {
+    await fs.rm(job.absPath, { force: true });
+    ctx.events.emit({ type: 'disposed', ...event, disposition: 'delete' });
+  } else {
+    const to = path.join(disposition.dir, job.relPath);
+    if (record.status === 'failed') await writeFileAtomic(`${to}.error.json`, sidecarText(record), ctx.dirs);
+    try {
+      await moveFile(job.absPath, to, ctx.dirs);
+    } catch (err) {
+      // Already moved by an earlier, interrupted run: nothing left to do.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
+  }
+  ctx.store.markDisposed(job.pipeline.name, job.relPath);
+}
+
+function sidecarText(record: FileRecord): string {
+  const sidecar: ErrorSidecar = {
+    pipeline: record.pipeline,
+    stage: record.stage ?? '',
+    attempts: record.attempts,
+    error: record.error ?? { code: 'FAILED', message: 'failed' },
+    failedAt: new Date(record.updatedAt).toISOString(),
+  };
+  return `${JSON.stringify(sidecar, null, 2)}\n`;
+}

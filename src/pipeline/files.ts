@@ -1,0 +1,89 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** Flushes a file's content to disk. */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a rename or unlink in `dir` durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Some file systems cannot fsync a folder; the rename is still atomic there.
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Remembers folders already created, so the hot path skips a mkdir per file. Bounded: forgets all when full. */
+export class DirCache {
+  readonly #made = new Set<string>();
+  readonly #limit: number;
+
+  constructor(limit = 4096) {
+    this.#limit = limit;
+  }
+
+  async ensure(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    if (this.#made.size >= this.#limit) this.#made.clear();
+    this.#made.add(dir);
+  }
+
+  /** Forget a folder (it may have been removed). */
+  forget(dir: string): void {
+    this.#made.delete(dir);
+  }
+}
+
+/**
+ * Moves a file, replacing what is at `to`. Across file systems it copies to a temp name beside `to`, fsyncs, renames,
+ * then removes the source: the input exists in at least one place at every moment.
+ */
+export async function moveFile(from: string, to: string, dirs: DirCache): Promise<void> {
+  try {
+    await renameInto(from, to, dirs);
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+  }
+  const temp = path.join(path.dirname(to), `.${path.basename(to)}.sluice-move`);
+  await fs.copyFile(from, temp);
+  await fsyncFile(temp);
+  await fs.rename(temp, to);
+  await fs.unlink(from);
+}
+
+/** Writes a small file atomically: temp beside it, fsync, rename. */
+export async function writeFileAtomic(file: string, content: string, dirs: DirCache): Promise<void> {
+  await dirs.ensure(path.dirname(file));
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.sluice-write`);
+  await fs.writeFile(temp, content);
+  await fsyncFile(temp);
+  await fs.rename(temp, file);
+}
+
+/** rename(2) into a folder made on demand; the folder cache may be stale (someone removed the folder), so ENOENT
+ * re-creates it once. A second ENOENT means the source is gone. */
+export async function renameInto(from: string, to: string, dirs: DirCache): Promise<void> {
+  const dir = path.dirname(to);
+  await dirs.ensure(dir);
+  try {
+    await fs.rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    dirs.forget(dir);
+    await dirs.ensure(dir);
+    await fs.rename(from, to);
+  }
+}

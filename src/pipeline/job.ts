@@ -1,0 +1,32 @@
+import type { ResolvedPipeline } from '../config/resolved.js';
+import type { FileRecord, Fingerprint } from '../state/store.js';
+
+/**
+ * One unit of work for one (pipeline, input). `process` runs the stages and commits; `dispose` only finishes the
+ * disposition of an input whose result is already recorded (after a crash between record and disposal).
+ */
+export interface Job {
+  readonly kind: 'process' | 'dispose';
+  readonly pipeline: ResolvedPipeline;
+  readonly relPath: string;
+  readonly absPath: string;
+  /** The settled fingerprint the job was admitted with; re-checked before commit. */
+  readonly fingerprint: Fingerprint;
+  /** For `dispose` jobs: the record whose disposition is pending. */
+  readonly record?: FileRecord;
+  /** When the file was queued (ms since epoch). */
+  readonly queuedAt: number;
+}
+
+export type JobOutcome =
+  | { readonly type: 'processed'; readonly outputs: readonly string[] }
+  | { readonly type: 'disposed' }
+  | { readonly type: 'failed'; readonly code: string; readonly message: string; readonly stage: string; readonly attempts: number }
+  /** The input vanished, changed or was found not to be a file: the intake decides what comes next. */
+  | { readonly type: 'changed' }
+  | { readonly type: 'vanished' }
+  | { readonly type: 'aborted' };
+
+export function jobKey(pipeline: string, relPath: string): string {
+  return `${pipeline}\0${relPath}`;
+}

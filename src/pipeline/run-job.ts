@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderRaw, templateValues } from '../config/template.js';
+import { sleep } from '../core/abort.js';
+import { backoffDelay } from '../core/backoff.js';
+import type { KeyedLock } from '../core/keyed-lock.js';
+import type { Semaphore } from '../core/semaphore.js';
+import { SluiceError, toSluiceError } from '../errors.js';
+import type { EventBus } from '../observability/events.js';
+import type { FileRecord, StateStore } from '../state/store.js';
+import type { TransformLog } from '../transforms/types.js';
+import { assertInputUnchanged, commit } from './commit.js';
+import { dispose } from './dispose.js';
+import type { DirCache } from './files.js';
+import type { Job, JobOutcome } from './job.js';
+import { runStages, type StagesContext } from './stages.js';
+import { removeTemps } from './temp-files.js';
+
+export interface JobContext {
+  readonly store: StateStore;
+  readonly events: EventBus;
+  readonly locks: KeyedLock<string>;
+  readonly dirs: DirCache;
+  /** Worker pools of the job's pipeline, one per stage. */
+  readonly pools: readonly Semaphore[];
+  readonly signal: AbortSignal;
+  readonly log: TransformLog;
+}
+
+/**
+ * Runs one job to an outcome: attempts with backoff for transient errors, at once for permanent ones; records the
+ * result and disposes of the input. Throws only fatal errors (the state store failed).
+ */
+export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
+  if (job.kind === 'dispose') {
+    await disposeSafely(job, job.record!, ctx);
+    return { type: 'disposed' };
+  }
+  const { retry } = job.pipeline;
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.signal.aborted) return { type: 'aborted' };
+    ctx.events.emit({ type: 'started', pipeline: job.pipeline.name, path: job.relPath, attempt });
+    const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
+    try {
+      const outputs = await attemptOnce(job, stages, ctx);
+      await disposeSafely(job, ctx.store.get(job.pipeline.name, job.relPath)!, ctx);
+      return { type: 'processed', outputs };
+    } catch (err) {
+      const error = toSluiceError(err, { stage: stages.current });
+      if (error.kind === 'fatal') throw error;
+      if (ctx.signal.aborted) return { type: 'aborted' };
+      if (error.code === 'INPUT_CHANGED') return { type: 'changed' };
+      if (error.code === 'INPUT_VANISHED' || !fs.existsSync(job.absPath)) return { type: 'vanished' };
+      if (error.kind === 'permanent' || attempt >= retry.attempts) return fail(job, stages.current, attempt, error, ctx);
+      const delayMs = Math.round(backoffDelay(attempt, retry));
+      ctx.events.emit({
+        type: 'retry', pipeline: job.pipeline.name, path: job.relPath, stage: stages.current, attempt,
+        code: error.code, message: error.message, delayMs,
+      });
+      try {
+        await sleep(delayMs, { signal: ctx.signal });
+      } catch {
+        return { type: 'aborted' };
+      }
+    } finally {
+      await removeTemps(stages.temps);
+    }
+  }
+}
+
+async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<string[]> {
+  await assertInputUnchanged(job);
+  const temp = await runStages(stages);
+  stages.current = 'commit';
+  const final = outputPath(job);
+  await commit({ job, temp, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt });
+  ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });
+  return [final];
+}
+
+/**
+ * Disposal happens after the result is recorded, so its failure never redoes the processing: it is reported, the
+ * record keeps saying the disposal is pending, and the next scan or start finishes it.
+ */
+async function disposeSafely(job: Job, record: FileRecord, ctx: JobContext): Promise<void> {
+  try {
+    await dispose(job, record, ctx);
+  } catch (err) {
+    const error = toSluiceError(err);
+    if (error.kind === 'fatal') throw error;
+    ctx.events.emit({
+      type: 'warning', code: 'DISPOSE_FAILED', path: job.absPath,
+      message: `could not dispose of ${job.absPath} (${error.code}: ${error.message}); the next scan tries again`,
+    });
+  }
+}
+
+/** The rendered output path; OUTPUT_ESCAPES (permanent) when it would leave output.dir. */
+export function outputPath(job: Job): string {
+  const { output, name } = job.pipeline;
+  const rel = renderRaw(output.template, templateValues(job.relPath, name));
+  if (rel === null) {
+    throw new SluiceError('OUTPUT_ESCAPES',
+      `output.path "${output.template.source}" renders to a path outside output.dir (or to no file at all) for ${job.relPath}`,
+      { kind: 'permanent', context: { stage: 'output' } });
+  }
+  return path.join(output.dir, rel);
+}
+
+async function fail(job: Job, stage: string, attempts: number, error: SluiceError, ctx: JobContext): Promise<JobOutcome> {
+  const record: FileRecord = {
+    pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash,
+    status: 'failed', outputs: [], attempts, stage, error: { code: error.code, message: error.message },
+    updatedAt: Date.now(), disposed: job.pipeline.onFailure.kind === 'keep',
+  };
+  ctx.store.put(record);
+  await disposeSafely(job, record, ctx);
+  return { type: 'failed', code: error.code, message: error.message, stage, attempts };
+}

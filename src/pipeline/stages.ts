@@ -1,0 +1,71 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ResolvedStage } from '../config/resolved.js';
+import { withTimeout } from '../core/abort.js';
+import type { Semaphore } from '../core/semaphore.js';
+import { SluiceError, StageTimeoutError } from '../errors.js';
+import type { EventBus } from '../observability/events.js';
+import type { TransformLog } from '../transforms/types.js';
+import type { DirCache } from './files.js';
+import type { Job } from './job.js';
+import { tempPath } from './temp-files.js';
+
+export interface StagesContext {
+  readonly job: Job;
+  readonly attempt: number;
+  /** One worker pool per stage. */
+  readonly pools: readonly Semaphore[];
+  readonly signal: AbortSignal;
+  readonly events: EventBus;
+  readonly log: TransformLog;
+  readonly dirs: DirCache;
+  /** Every temp path handed out, so the caller can remove them whatever happens. */
+  readonly temps: string[];
+  /** The stage running now (its `use`), for error reports. */
+  current: string;
+}
+
+/** Runs every stage in order, each in its pool and under its deadline; returns the last stage's temp file. */
+export async function runStages(ctx: StagesContext): Promise<string> {
+  const { job } = ctx;
+  const source = { path: job.absPath, relPath: job.relPath, size: job.fingerprint.size, mtimeMs: job.fingerprint.mtimeMs };
+  let input = job.absPath;
+  for (const stage of job.pipeline.stages) {
+    ctx.current = stage.use;
+    const output = tempPath(job.pipeline.output.dir, stage.index);
+    ctx.temps.push(output);
+    await ctx.dirs.ensure(path.dirname(output));
+    const started = performance.now();
+    await ctx.pools[stage.index]!.run(
+      () => runOne(stage, { input, output, source, options: stage.options, log: ctx.log }, ctx.signal),
+      { signal: ctx.signal },
+    );
+    await expectOutput(stage, output);
+    ctx.events.emit({
+      type: 'stage', pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt,
+      durationMs: Math.round(performance.now() - started),
+    });
+    input = output;
+  }
+  return input;
+}
+
+type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
+
+function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<void> {
+  return withTimeout((inner) => stage.transform.run({ ...ctx, signal: inner }), stage.timeoutMs, {
+    signal,
+    onTimeout: () => new StageTimeoutError(stage.use, stage.timeoutMs),
+  });
+}
+
+async function expectOutput(stage: ResolvedStage, output: string): Promise<void> {
+  try {
+    const stat = await fs.stat(output);
+    if (stat.isFile()) return;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new SluiceError('TRANSFORM_NO_OUTPUT',
+    `stage ${stage.use} finished without writing its output file (ctx.output)`, { kind: 'transient', context: { stage: stage.use } });
+}

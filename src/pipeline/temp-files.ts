@@ -1,0 +1,31 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** Folder inside each output.dir where stages write; on the output file system so the commit is a rename. */
+export const tempDirName = '.sluice-tmp';
+
+let counter = 0;
+
+/** A fresh temp path in `outputDir` for one stage of one attempt. */
+export function tempPath(outputDir: string, stage: number): string {
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return path.join(outputDir, tempDirName, `${process.pid}-${counter}-s${stage}.tmp`);
+}
+
+/** Removes temp files; missing ones are fine. */
+export async function removeTemps(files: readonly string[]): Promise<void> {
+  await Promise.all(files.map((f) => fs.rm(f, { force: true }).catch(() => {})));
+}
+
+/** Removes every temp file left in `outputDir` (start-up recovery) and returns how many there were. */
+export async function removeTempDir(outputDir: string): Promise<number> {
+  const dir = path.join(outputDir, tempDirName);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+  return names.length;
+}

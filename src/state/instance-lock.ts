@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { InstanceLockedError, SluiceError } from '../errors.js';
+
+export interface LockHolder {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly host: string;
+}
+
+/**
+ * The single-instance lock of a state directory. The lock itself is an exclusive SQLite (fcntl) lock on
+ * `<stateDir>/instance.lock`, which the kernel drops when its process dies, so a lock left by a killed process is taken
+ * over by the next start without any guesswork; `<stateDir>/instance.json` names the holder for the error message.
+ */
+export class InstanceLock {
+  readonly #db: Database.Database;
+  readonly #infoFile: string;
+
+  private constructor(db: Database.Database, infoFile: string) {
+    this.#db = db;
+    this.#infoFile = infoFile;
+  }
+
+  /** Takes the lock or throws InstanceLockedError naming the holder's pid. */
+  static acquire(stateDir: string): InstanceLock {
+    try {
+      fs.mkdirSync(stateDir, { recursive: true });
+    } catch (err) {
+      throw new SluiceError('STATE_UNAVAILABLE', `The state directory ${stateDir} cannot be created: ${(err as Error).message}.`,
+        { kind: 'fatal', cause: err });
+    }
+    const infoFile = path.join(stateDir, 'instance.json');
+    const db = new Database(path.join(stateDir, 'instance.lock'));
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('create table if not exists holder (pid integer)');
+      db.prepare('insert into holder values (?)').run(process.pid);
+      db.exec('delete from holder');
+    } catch (err) {
+      db.close();
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+        throw new InstanceLockedError(stateDir, readHolder(infoFile)?.pid ?? null);
+      }
+      throw err;
+    }
+    const holder: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname() };
+    fs.writeFileSync(infoFile, `${JSON.stringify(holder)}\n`);
+    return new InstanceLock(db, infoFile);
+  }
+
+  /** Releases the lock; idempotent. */
+  release(): void {
+    if (!this.#db.open) return;
+    try {
+      fs.rmSync(this.#infoFile, { force: true });
+    } finally {
+      this.#db.close();
+    }
+  }
+}
+
+/** Who holds the lock, as recorded by the holder; null when unknown. */
+export function readHolder(infoFile: string): LockHolder | null {
+  try {
+    return JSON.parse(fs.readFileSync(infoFile, 'utf8')) as LockHolder;
+  } catch {
+    return null;
+  }
+}

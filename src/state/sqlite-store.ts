@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SluiceError } from '../errors.js';
+import type { AppendIntent, FileRecord, PipelineCounts, StateStore } from './store.js';
+
+const schema = `
+create table if not exists files (
+  pipeline text not null, rel_path text not null,
+  size integer not null, mtime_ms real not null, ino text not null,
+  hash text not null, status text not null, outputs text not null, attempts integer not null,
+  stage text, error_code text, error_message text, updated_at integer not null, disposed integer not null,
+  primary key (pipeline, rel_path)
+) without rowid;
+create table if not exists appends (path text primary key, size integer not null) without rowid;
+`;
+
+interface Row {
+  pipeline: string; rel_path: string; size: number; mtime_ms: number; ino: string; hash: string; status: string;
+  outputs: string; attempts: number; stage: string | null; error_code: string | null; error_message: string | null;
+  updated_at: number; disposed: number;
+}
+
+/** The durable StateStore: SQLite in WAL mode at `<stateDir>/state.db`. Failing to open it is fatal. */
+export class SqliteStore implements StateStore {
+  readonly #db: Database.Database;
+  readonly #stmts;
+
+  constructor(stateDir: string, options: { readonly?: boolean } = {}) {
+    const file = path.join(stateDir, 'state.db');
+    try {
+      if (!options.readonly) fs.mkdirSync(stateDir, { recursive: true });
+      this.#db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      if (!options.readonly) {
+        this.#db.pragma('journal_mode = WAL');
+        this.#db.pragma('synchronous = NORMAL');
+        this.#db.exec(schema);
+      }
+      this.#db.pragma('busy_timeout = 5000');
+    } catch (err) {
+      throw new SluiceError('STATE_UNAVAILABLE',
+        `The state store ${file} cannot be opened (${(err as Error).message}). Check that stateDir is writable and ` +
+        'not corrupt; move a corrupt state.db aside to start afresh (every input is then processed again).',
+        { kind: 'fatal', cause: err, context: { file } });
+    }
+    this.#stmts = this.#prepare();
+  }
+
+  #prepare() {
+    const db = this.#db;
+    return {
+      get: db.prepare<[string, string], Row>('select * from files where pipeline = ? and rel_path = ?'),
+      put: db.prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
+        @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed)`),
+      disposed: db.prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?'),
+      delete: db.prepare('delete from files where pipeline = ? and rel_path = ?'),
+      beginAppend: db.prepare('insert or replace into appends values (?, ?)'),
+      endAppend: db.prepare('delete from appends where path = ?'),
+      appends: db.prepare<[], AppendIntent>('select path, size from appends'),
+      counts: db.prepare<[], { pipeline: string; status: string; n: number }>(
+        'select pipeline, status, count(*) as n from files group by pipeline, status'),
+    };
+  }
+
+  get(pipeline: string, relPath: string): FileRecord | undefined {
+    const row = this.#guard(() => this.#stmts.get.get(pipeline, relPath));
+    return row && fromRow(row);
+  }
+
+  put(record: FileRecord, appendDone?: string): void {
+    this.#guard(() => this.#db.transaction(() => {
+      this.#stmts.put.run(toRow(record));
+      if (appendDone !== undefined) this.#stmts.endAppend.run(appendDone);
+    })());
+  }
+
+  markDisposed(pipeline: string, relPath: string): void {
+    this.#guard(() => this.#stmts.disposed.run(pipeline, relPath));
+  }
+
+  delete(pipeline: string, relPath: string): void {
+    this.#guard(() => this.#stmts.delete.run(pipeline, relPath));
+  }
+
+  beginAppend(intent: AppendIntent): void {
+    this.#guard(() => this.#stmts.beginAppend.run(intent.path, intent.size));
+  }
+
+  endAppend(file: string): void {
+    this.#guard(() => this.#stmts.endAppend.run(file));
+  }
+
+  appends(): AppendIntent[] {
+    return this.#guard(() => this.#stmts.appends.all());
+  }
+
+  counts(): PipelineCounts[] {
+    const by = new Map<string, { done: number; failed: number }>();
+    for (const row of this.#guard(() => this.#stmts.counts.all())) {
+      const c = by.get(row.pipeline) ?? { done: 0, failed: 0 };
+      if (row.status === 'done' || row.status === 'failed') c[row.status] = row.n;
+      by.set(row.pipeline, c);
+    }
+    return [...by].map(([pipeline, c]) => ({ pipeline, ...c }));
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** A store that cannot read or write is fatal: the daemon must stop rather than lose track of its files. */
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'SQLITE_ERROR';
+      throw new SluiceError('STATE_FAILED', `The state store failed (${code}: ${(err as Error).message}).`,
+        { kind: 'fatal', cause: err });
+    }
+  }
+}
+
+function toRow(r: FileRecord): Row {
+  return {
+    pipeline: r.pipeline, rel_path: r.relPath, size: r.fingerprint.size, mtime_ms: r.fingerprint.mtimeMs,
+    ino: String(r.fingerprint.ino), hash: r.hash, status: r.status, outputs: JSON.stringify(r.outputs),
+    attempts: r.attempts, stage: r.stage, error_code: r.error?.code ?? null, error_message: r.error?.message ?? null,
+    updated_at: r.updatedAt, disposed: r.disposed ? 1 : 0,
+  };
+}
+
+function fromRow(row: Row): FileRecord {
+  return {
+    pipeline: row.pipeline, relPath: row.rel_path,
+    fingerprint: { size: row.size, mtimeMs: row.mtime_ms, ino: Number(row.ino) },
+    hash: row.hash, status: row.status === 'failed' ? 'failed' : 'done', outputs: JSON.parse(row.outputs) as string[],
+    attempts: row.attempts, stage: row.stage,
+    error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    updatedAt: row.updated_at, disposed: row.disposed === 1,
+  };
+}

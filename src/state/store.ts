@@ -1,0 +1,57 @@
+/** What identifies one version of an input file. */
+export interface Fingerprint {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+export type FileStatus = 'done' | 'failed';
+
+/** What the store remembers per (pipeline, input path). */
+export interface FileRecord {
+  readonly pipeline: string;
+  readonly relPath: string;
+  readonly fingerprint: Fingerprint;
+  /** The pipeline hash that produced this result. */
+  readonly hash: string;
+  readonly status: FileStatus;
+  /** Absolute output paths written. */
+  readonly outputs: readonly string[];
+  readonly attempts: number;
+  /** The stage that failed (its `use`), or null. */
+  readonly stage: string | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly updatedAt: number;
+  /** The onSuccess / onFailure disposition has been carried out. */
+  readonly disposed: boolean;
+}
+
+/** Written before an append, cleared with the success record: lets start-up cut a half-written block away. */
+export interface AppendIntent {
+  readonly path: string;
+  readonly size: number;
+}
+
+export interface PipelineCounts {
+  readonly pipeline: string;
+  readonly done: number;
+  readonly failed: number;
+}
+
+/** The durable state store. Synchronous: every call is one short transaction. */
+export interface StateStore {
+  get(pipeline: string, relPath: string): FileRecord | undefined;
+  /** Records a result; with `appendDone`, clears that append intent in the same transaction. */
+  put(record: FileRecord, appendDone?: string): void;
+  markDisposed(pipeline: string, relPath: string): void;
+  delete(pipeline: string, relPath: string): void;
+  beginAppend(intent: AppendIntent): void;
+  endAppend(path: string): void;
+  appends(): AppendIntent[];
+  counts(): PipelineCounts[];
+  close(): void;
+}
+
+export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}

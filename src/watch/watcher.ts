@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+
+export interface WatchRoot {
+  readonly dir: string;
+  /** False for a folder (relative to `dir`, `/` separators) below which nothing can be an input. */
+  readonly acceptsDir: (relPath: string) => boolean;
+}
+
+export interface WatcherHandlers {
+  /** A file was added or changed: a hint for the intake, which stats it itself. */
+  readonly onFile: (absPath: string) => void;
+  /** The watcher failed (e.g. ENOSPC: inotify watch limit); some changes may be missed until a rescan. */
+  readonly onError: (err: Error) => void;
+}
+
+/**
+ * Wraps chokidar over every input root. Events are hints only: nothing here decides eligibility, and chokidar's
+ * awaitWriteFinish is not used (the intake settles files itself, for scanned and reported files alike).
+ */
+export class InputWatcher {
+  readonly #roots: readonly WatchRoot[];
+  readonly #handlers: WatcherHandlers;
+  #watcher: FSWatcher | null = null;
+  #closing: Promise<void> | null = null;
+
+  constructor(roots: readonly WatchRoot[], handlers: WatcherHandlers) {
+    this.#roots = roots;
+    this.#handlers = handlers;
+  }
+
+  /** Resolves once the initial watches are in place. */
+  start(): Promise<void> {
+    const watcher = watch(this.#roots.map((r) => r.dir), {
+      ignoreInitial: true,
+      followSymlinks: false,
+      ignored: (p: string, stats) => this.#ignored(p, stats?.isDirectory()),
+      ignorePermissionErrors: true,
+    });
+    this.#watcher = watcher;
+    watcher.on('add', (p) => this.#handlers.onFile(p));
+    watcher.on('change', (p) => this.#handlers.onFile(p));
+    watcher.on('error', (err) => this.#handlers.onError(err instanceof Error ? err : new Error(String(err))));
+    return new Promise((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  #ignored(absPath: string, isDir: boolean | undefined): boolean {
+    if (isDir === false) return false;
+    for (const root of this.#roots) {
+      const rel = path.relative(root.dir, absPath);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      // Folders sluice writes to and dot folders are pruned; files are judged by the intake's filter.
+      if (!root.acceptsDir(rel.split(path.sep).join('/'))) {
+        if (isDir === true || path.basename(absPath).startsWith('.')) return true;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /** Stops watching; idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#watcher ? this.#watcher.close() : Promise.resolve();
+    return this.#closing;
+  }
+}
