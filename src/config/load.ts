@@ -6,7 +6,7 @@ import { pipelineHash } from './hash.js';
 import { describeIssues, keyPath } from './issues.js';
 import { parseConfigFile } from './parse-file.js';
 import type { Disposition, ResolvedConfig, ResolvedPipeline, ResolvedStage } from './resolved.js';
-import { configSchema, type LogFormat, type LogLevel, type RawPipeline } from './schema.js';
+import { configSchema, type LogFormat, type LogLevel, type RawPipeline, type RawStage } from './schema.js';
 import { parseTemplate } from './template.js';
 import { checkPipelines, isWithin } from './validate.js';
 
@@ -27,7 +27,11 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
   const location = discoverConfig(options.config, options.cwd ?? process.cwd());
   const data = parseConfigFile(location.file);
   const parsed = configSchema.safeParse(data);
-  if (!parsed.success) throw invalid(location, describeIssues(parsed.error.issues, data));
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues, data);
+    problems.push(...(await looseChecks(data, location.baseDir, problems)));
+    throw invalid(location, problems);
+  }
   const raw = parsed.data;
   const problems: string[] = [];
   const at = (p: string) => path.resolve(location.baseDir, p);
@@ -54,6 +58,30 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
     pipelines: withExcludedDirs(pipelines, stateDir),
   };
   return deepFreeze(config);
+}
+
+/**
+ * When the schema already refused the config, still check what can be checked (templates, transforms and their
+ * options) on the raw data, so every violation is reported in one go. Skips keys the schema already complained about.
+ */
+async function looseChecks(data: unknown, baseDir: string, already: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const pipelines = (data as { pipelines?: unknown }).pipelines;
+  if (!Array.isArray(pipelines)) return problems;
+  for (const [i, p] of pipelines.entries()) {
+    if (p === null || typeof p !== 'object') continue;
+    const raw = p as { output?: { path?: unknown }; stages?: unknown };
+    if (typeof raw.output?.path === 'string') {
+      for (const problem of parseTemplate(raw.output.path).problems) {
+        problems.push(`pipelines[${i}].output.path: "${raw.output.path}" ${problem}`);
+      }
+    }
+    if (!Array.isArray(raw.stages)) continue;
+    const stages = raw.stages.filter((s): s is RawStage => typeof (s as RawStage | null)?.use === 'string');
+    if (stages.length !== raw.stages.length) continue;
+    await resolveStages({ stages } as RawPipeline, i, baseDir, problems);
+  }
+  return problems.filter((line) => !already.some((a) => a.split(':')[0] === line.split(':')[0]));
 }
 
 function invalid(location: ConfigLocation, problems: readonly string[]): ConfigError {

@@ -43,7 +43,7 @@ export class InstanceLock {
     } catch (err) {
       db.close();
       if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-        throw new InstanceLockedError(stateDir, readHolder(infoFile)?.pid ?? null);
+        throw new InstanceLockedError(stateDir, waitForHolder(infoFile)?.pid ?? null);
       }
       throw err;
     }
@@ -70,4 +70,15 @@ export function readHolder(infoFile: string): LockHolder | null {
   } catch {
     return null;
   }
+}
+
+/** The holder writes its info right after taking the lock: give it a moment before saying the pid is unknown. */
+function waitForHolder(infoFile: string): LockHolder | null {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 20; i++) {
+    const holder = readHolder(infoFile);
+    if (holder !== null) return holder;
+    Atomics.wait(pause, 0, 0, 25);
+  }
+  return null;
 }
