@@ -61,34 +61,34 @@ export class Intake {
 
   /** Admits a file found by a scan, waiting while the intake is full. */
   async offer(pipeline: ResolvedPipeline, relPath: string, via: Via, signal?: AbortSignal): Promise<void> {
-    if (this.#closed.signal.aborted) return;
     const key = jobKey(pipeline.name, relPath);
-    const entry = this.#entries.get(key);
-    if (entry) {
-      if (entry.state === 'running') entry.dirty = true;
-      return;
-    }
+    if (this.#merge(key)) return;
     const release = await this.#slots.acquire({ signal });
-    this.#admit(key, pipeline, relPath, via, release);
+    if (this.#merge(key)) release();
+    else this.#admit(key, pipeline, relPath, via, release);
   }
 
   /** A watch event: never waits. */
   hint(pipeline: ResolvedPipeline, relPath: string): void {
-    if (this.#closed.signal.aborted) return;
     const key = jobKey(pipeline.name, relPath);
-    const entry = this.#entries.get(key);
-    if (entry) {
-      if (entry.state === 'running') entry.dirty = true;
-      return;
-    }
+    if (this.#merge(key)) return;
     if (this.#slots.available === 0) {
       this.#o.onOverflow();
       return;
     }
     void this.#slots.acquire().then((release: () => void) => {
-      if (this.#entries.has(key)) release();
+      if (this.#merge(key)) release();
       else this.#admit(key, pipeline, relPath, 'event', release);
     });
+  }
+
+  /** True when there is nothing to admit: the intake is closed, or the file is known (a running one will run again). */
+  #merge(key: string): boolean {
+    if (this.#closed.signal.aborted) return true;
+    const entry = this.#entries.get(key);
+    if (!entry) return false;
+    if (entry.state === 'running') entry.dirty = true;
+    return true;
   }
 
   /** The engine took the job off the queue. */
@@ -176,8 +176,8 @@ export class Intake {
     if (job === null) return null;
     if (entry.via === 'rescan') this.#o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
     entry.state = 'queued';
-    await this.#o.queues.get(pipeline.name)!.put(job, { signal });
     this.#o.events.emit({ type: 'queued', pipeline: pipeline.name, path: relPath });
+    await this.#o.queues.get(pipeline.name)!.put(job, { signal });
     return job;
   }
 
