@@ -127,7 +127,7 @@ export class BoundedQueue<T> {
     if (this.#closed) return;
     this.#closed = true;
     this.#putters.rejectAll(closedError);
-    if (this.#items.size === 0) this.#getters.rejectAll(closedError);
+    this.#getters.rejectAll(closedError); // consumers only wait on an empty queue: nothing is left for them
   }
 
   #accept(item: T): void {

@@ -5,7 +5,7 @@ import { WaitList } from './waiters.js';
 export interface KeyedLockOptions {
   /**
    * Most keys held at once. Acquiring a key not yet held while this many are waits (policy: callers wait, in call
-   * order) until a key is freed.
+   * order) until a key is freed. Waiting for a key already held needs no room: the waiter queues behind its holder.
    * @default 100_000
    */
   maxKeys?: number;

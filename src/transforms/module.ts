@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { SluiceError, describe, toSluiceError } from '../errors.js';
-import { abortReason } from './abort-reason.js';
+import { abortReason } from '../core/abort.js';
 import { moduleOptionsParser } from './module-options.js';
 import type { TransformContext, TransformDefinition } from './types.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
-import { abortReason } from './abort-reason.js';
+import { abortReason } from '../core/abort.js';
 
 export interface PipeFileTarget {
   readonly input: string;

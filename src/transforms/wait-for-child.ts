@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { abortReason } from './abort-reason.js';
+import { abortReason } from '../core/abort.js';
 
 export interface ChildExit {
   /** The exit code, or null when a signal ended the child. */

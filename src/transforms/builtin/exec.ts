@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { SluiceError } from '../../errors.js';
-import { throwIfAborted } from '../abort-reason.js';
+import { throwIfAborted } from '../../core/abort.js';
 import { defineOptions } from '../options.js';
 import { TailBuffer } from '../tail-buffer.js';
 import type { TransformContext, TransformDefinition } from '../types.js';

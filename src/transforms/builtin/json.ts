@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SluiceError, describe } from '../../errors.js';
-import { abortReason } from '../abort-reason.js';
+import { abortReason } from '../../core/abort.js';
 import { jsonErrorPosition } from '../json-error-position.js';
 import { defineOptions } from '../options.js';
 import type { TransformContext, TransformDefinition } from '../types.js';
