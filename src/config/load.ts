@@ -8,7 +8,7 @@ import { parseConfigFile } from './parse-file.js';
 import type { Disposition, ResolvedConfig, ResolvedPipeline, ResolvedStage } from './resolved.js';
 import { configSchema, type LogFormat, type LogLevel, type RawPipeline, type RawStage } from './schema.js';
 import { parseTemplate } from './template.js';
-import { checkPipelines, isWithin } from './validate.js';
+import { checkPipelines, duplicateNames, isWithin } from './validate.js';
 
 export interface LoadOptions {
   /** `-c FILE`, relative to `cwd`. */
@@ -65,9 +65,9 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
  * options) on the raw data, so every violation is reported in one go. Skips keys the schema already complained about.
  */
 async function looseChecks(data: unknown, baseDir: string, already: readonly string[]): Promise<string[]> {
-  const problems: string[] = [];
   const pipelines = (data as { pipelines?: unknown }).pipelines;
-  if (!Array.isArray(pipelines)) return problems;
+  if (!Array.isArray(pipelines)) return [];
+  const problems = duplicateNames(pipelines.map((p) => (p as { name?: unknown } | null)?.name));
   for (const [i, p] of pipelines.entries()) {
     if (p === null || typeof p !== 'object') continue;
     const raw = p as { output?: { path?: unknown }; stages?: unknown };

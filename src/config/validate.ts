@@ -25,14 +25,23 @@ function includesDisjoint(a: ResolvedPipeline, b: ResolvedPipeline): boolean {
   return !ea.some((ext) => eb.includes(ext));
 }
 
-/** Refusals that need more than one key: duplicate names, overlapping inputs, folders that cannot be excluded. */
-export function checkPipelines(pipelines: readonly ResolvedPipeline[], stateDir: string): string[] {
+/** One problem per pipeline whose (string) name an earlier pipeline already has; `names` are indexed like `pipelines`. */
+export function duplicateNames(names: readonly unknown[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined) problems.push(`pipelines[${i}].name: "${name}" is already the name of pipelines[${first}]; names must be unique`);
+    else seen.set(name, i);
+  });
+  return problems;
+}
+
+/** Refusals that need more than one key: duplicate names, overlapping inputs, folders that cannot be excluded. */
+export function checkPipelines(pipelines: readonly ResolvedPipeline[], stateDir: string): string[] {
+  const problems = duplicateNames(pipelines.map((p) => p.name));
   pipelines.forEach((p, i) => {
-    const first = seen.get(p.name);
-    if (first !== undefined) problems.push(`pipelines[${i}].name: "${p.name}" is already the name of pipelines[${first}]; names must be unique`);
-    else seen.set(p.name, i);
     const own: [string, string | null][] = [
       ['output.dir', p.output.dir],
       ['onSuccess.moveTo', p.onSuccess.kind === 'move' ? p.onSuccess.dir : null],

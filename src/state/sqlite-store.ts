@@ -30,8 +30,11 @@ export class SqliteStore implements StateStore {
     const file = path.join(stateDir, 'state.db');
     try {
       if (!options.readonly) fs.mkdirSync(stateDir, { recursive: true });
-      this.#db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-      if (!options.readonly) {
+      // Read-only means query_only on a read-write handle: a truly read-only handle on a WAL database leaves the -wal and
+      // -shm files behind, while this one removes them on close when it is the last connection (a dry run changes nothing).
+      this.#db = new Database(file, { fileMustExist: options.readonly ?? false });
+      if (options.readonly) this.#db.pragma('query_only = 1');
+      else {
         this.#db.pragma('journal_mode = WAL');
         this.#db.pragma('synchronous = NORMAL');
         this.#db.exec(schema);
