@@ -4,8 +4,13 @@ import type { EventBus } from '../observability/events.js';
 import type { TransformLog } from '../transforms/types.js';
 import { createFilter } from '../watch/filter.js';
 import { InputWatcher } from '../watch/watcher.js';
-import { feed } from './feed.js';
+import { feed, feedFolder } from './feed.js';
 import { openRuntime, type Runtime } from './runtime.js';
+
+/** How long after a folder appears it is walked: by then chokidar watches it, so no file falls between the two. */
+const newFolderDelayMs = 300;
+/** Most new folders remembered for that walk; beyond it a full rescan is cheaper to reason about. */
+const maxNewFolders = 256;
 
 export interface DaemonOptions {
   readonly config: ResolvedConfig;
@@ -14,8 +19,9 @@ export interface DaemonOptions {
 }
 
 /**
- * Service mode: recovery, the start-up scan, the watcher, periodic jittered rescans, and a rescan whenever the watcher
- * fails or the intake overflowed. States: idle → running → draining → closed. close() is graceful and idempotent;
+ * Service mode: recovery, the start-up scan, the watcher, a walk of each folder that appears (chokidar can miss files
+ * written into a new folder before it watches it), periodic jittered rescans, and a rescan whenever the watcher fails
+ * or the intake overflowed. States: idle → running → draining → closed. close() is graceful and idempotent;
  * abort() cuts in-flight work at once (a second signal).
  */
 export class Daemon {
@@ -26,6 +32,9 @@ export class Daemon {
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
   #rescanWanted = false;
+  readonly #newFolders = new Set<string>();
+  #folderTimer: NodeJS.Timeout | null = null;
+  #folderScan: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
   #fatal: unknown = null;
   #done!: (err?: unknown) => void;
@@ -54,6 +63,7 @@ export class Daemon {
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
     this.#watcher = new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
+      onDir: (abs) => this.#newFolder(abs),
       onError: (err) => {
         events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
         this.rescan();
@@ -73,6 +83,42 @@ export class Daemon {
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
       const relPath = rel.split(path.sep).join('/');
       if (createFilterCached(p).file(relPath).ok) intake.hint(p, relPath);
+    }
+  }
+
+  #newFolder(absPath: string): void {
+    if (this.#closing) return;
+    if (this.#newFolders.size >= maxNewFolders) {
+      this.#newFolders.clear();
+      this.rescan();
+      return;
+    }
+    this.#newFolders.add(absPath);
+    this.#folderTimer ??= setTimeout(() => {
+      this.#folderTimer = null;
+      this.#folderScan = this.#scanNewFolders(this.#folderScan);
+    }, newFolderDelayMs);
+  }
+
+  /** Walks the folders that appeared since the last walk (after `previous`), skipping those inside another. */
+  async #scanNewFolders(previous: Promise<void> | null): Promise<void> {
+    await previous;
+    const folders = [...this.#newFolders].sort((a, b) => a.length - b.length);
+    this.#newFolders.clear();
+    const intake = this.#runtime!.engine.intake;
+    try {
+      const walked: string[] = [];
+      for (const folder of folders) {
+        if (walked.some((w) => folder.startsWith(`${w}${path.sep}`))) continue;
+        walked.push(folder);
+        for (const p of this.#o.config.pipelines) {
+          const rel = path.relative(p.input.dir, folder);
+          if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+          await feedFolder(p, rel.split(path.sep).join('/'), intake, this.#stop.signal);
+        }
+      }
+    } catch (err) {
+      if (!this.#stop.signal.aborted) this.#onFatal(err);
     }
   }
 
@@ -123,10 +169,12 @@ export class Daemon {
 
   async #close(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#folderTimer) clearTimeout(this.#folderTimer);
     this.#stop.abort();
     try {
       await this.#watcher?.close();
       await this.#scanning;
+      await this.#folderScan;
       await this.#runtime?.close(this.#o.config.shutdownGraceMs);
     } finally {
       this.#done(this.#fatal === null ? undefined : this.#fatal);

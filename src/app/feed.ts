@@ -23,3 +23,12 @@ export async function feed(
     events.emit({ type: 'scan-done', pipeline: p.name, files, durationMs: Date.now() - started, via });
   }
 }
+
+/** Offers the eligible files below one folder of a pipeline's input (a folder the watcher reported as new). */
+export async function feedFolder(p: ResolvedPipeline, relDir: string, intake: Intake, signal: AbortSignal): Promise<void> {
+  const filter = createFilter(p);
+  if (!filter.dir(relDir)) return;
+  for await (const relPath of scan(p.input.dir, filter, { signal, under: relDir })) {
+    await intake.offer(p, relPath, 'event', signal);
+  }
+}

@@ -22,7 +22,9 @@ function lineFor(e: EngineEvent): Line {
     case 'retry':
       return ['warn', `attempt ${e.attempt} failed, retrying in ${e.delayMs} ms: ${e.message}`,
         { stage: e.stage, attempt: e.attempt, code: e.code }];
-    case 'skipped': return ['info', `skipped: ${e.reason}`, { code: e.code }];
+    // A file that vanished before it was processed is skipped quietly (the contract): an info line each time a writer
+    // renames its temp file, or after sluice moved an input it was about to look at again, would only be noise.
+    case 'skipped': return [e.code === 'INPUT_VANISHED' ? 'debug' : 'info', `skipped: ${e.reason}`, { code: e.code }];
     case 'changed': return ['info', 'input changed while it was processed; it will be processed again'];
     case 'scan-done': return ['info', `${e.via} of ${e.pipeline} done: ${e.files} file(s) looked at`, { durationMs: e.durationMs }];
     case 'found-by-rescan': return ['info', 'found by rescan (the watcher missed it)'];

@@ -48,6 +48,7 @@ export class Intake {
   readonly #slots: Semaphore;
   readonly #closed = new AbortController();
   #idleWaiters: (() => void)[] = [];
+  #overflowing = false;
 
   constructor(options: IntakeOptions) {
     this.#o = options;
@@ -73,9 +74,13 @@ export class Intake {
     const key = jobKey(pipeline.name, relPath);
     if (this.#merge(key)) return;
     if (this.#slots.available === 0) {
+      // Warn once per episode: every dropped hint would flood the log during a burst.
+      if (!this.#overflowing) this.#o.events.emit({ type: 'overflow', pending: this.#o.settleCapacity });
+      this.#overflowing = true;
       this.#o.onOverflow();
       return;
     }
+    this.#overflowing = false;
     void this.#slots.acquire().then((release: () => void) => {
       if (this.#merge(key)) release();
       else this.#admit(key, pipeline, relPath, 'event', release);

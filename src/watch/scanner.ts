@@ -6,6 +6,8 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Told about folders that cannot be read (permissions, vanished while walking); the walk goes on. */
   readonly onError?: (dir: string, err: NodeJS.ErrnoException) => void;
+  /** Walk only this folder below `root` (relative, `/` separators); the filter is not asked about it or its parents. */
+  readonly under?: string;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface ScanOptions {
  * Symbolic links are never followed, FIFOs, sockets and devices are skipped. Memory is one open folder per level.
  */
 export async function* scan(root: string, filter: InputFilter, options: ScanOptions = {}): AsyncGenerator<string> {
-  yield* walk(root, '', filter, options);
+  yield* walk(root, options.under ?? '', filter, options);
 }
 
 async function* walk(root: string, rel: string, filter: InputFilter, options: ScanOptions): AsyncGenerator<string> {

@@ -10,6 +10,11 @@ export interface WatchRoot {
 export interface WatcherHandlers {
   /** A file was added or changed: a hint for the intake, which stats it itself. */
   readonly onFile: (absPath: string) => void;
+  /**
+   * A folder appeared. chokidar reads a new folder before it watches it, so files written in between (a tree copied
+   * or unpacked in one go) may never be reported: the caller walks the folder itself a moment later.
+   */
+  readonly onDir?: (absPath: string) => void;
   /** The watcher failed (e.g. ENOSPC: inotify watch limit); some changes may be missed until a rescan. */
   readonly onError: (err: Error) => void;
 }
@@ -40,6 +45,7 @@ export class InputWatcher {
     this.#watcher = watcher;
     watcher.on('add', (p) => this.#handlers.onFile(p));
     watcher.on('change', (p) => this.#handlers.onFile(p));
+    watcher.on('addDir', (p) => this.#handlers.onDir?.(p));
     watcher.on('error', (err) => this.#handlers.onError(err instanceof Error ? err : new Error(String(err))));
     return new Promise((resolve) => watcher.once('ready', () => resolve()));
   }

@@ -105,6 +105,11 @@ export class SluiceProcess {
     }, o);
   }
 
+  /** Waits for the "processed" line of an input (written after its output is committed and the input disposed of). */
+  processed(relPath: string, o?: WaitOptions): Promise<LogLine> {
+    return this.waitForLog(`${relPath} processed`, (l) => l.path === relPath && l.message.startsWith('processed'), o);
+  }
+
   /** Resolves once the watcher is up (the "watching" info line, in either log format). */
   ready(o?: WaitOptions): Promise<unknown> {
     return waitFor(`sluice to start watching\n${this.#stderr}`, () => {
