@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 
 import { AbortedError } from '../../src/errors.js';
 import { MAX_DELAY_MS, abortReason, linkSignals, sleep, throwIfAborted, withTimeout } from '../../src/core/abort.js';
+import { flush, listeners, track } from '../helpers/async.js';
 
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-/** Tracks a promise's state without awaiting it. */
-function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } {
-  const t: { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = { state: 'pending' };
-  promise.then(
-    (value) => Object.assign(t, { state: 'fulfilled', value }),
-    (error: unknown) => Object.assign(t, { state: 'rejected', error }),
-  );
-  return t;
-}
 
 describe('abortReason', () => {
   it('keeps a meaningful Error reason', () => {

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { SluiceError } from '../../src/errors.js';
 import { BoundedQueue, isQueueClosed } from '../../src/core/bounded-queue.js';
+import { flush, listeners, track } from '../helpers/async.js';
 
-/** Lets every pending microtask run (setImmediate fires after the microtask queue drains). */
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 const hasCode = (code: string) => (err: unknown) => err instanceof SluiceError && err.code === code;
 
-type State = 'pending' | 'fulfilled' | 'rejected';
-function track<T>(promise: Promise<T>): { state: State; value?: T; error?: unknown } {
-  const t: { state: State; value?: T; error?: unknown } = { state: 'pending' };
-  promise.then(
-    (value) => Object.assign(t, { state: 'fulfilled', value }),
-    (error: unknown) => Object.assign(t, { state: 'rejected', error }),
-  );
-  return t;
-}
 
 describe('BoundedQueue', () => {
   it('refuses an invalid capacity', () => {

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { KeyedLock } from '../../src/core/keyed-lock.js';
+import { flush, listeners, track } from '../helpers/async.js';
 
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
-type State = 'pending' | 'fulfilled' | 'rejected';
-function track<T>(promise: Promise<T>): { state: State; value?: T; error?: unknown } {
-  const t: { state: State; value?: T; error?: unknown } = { state: 'pending' };
-  promise.then(
-    (value) => Object.assign(t, { state: 'fulfilled', value }),
-    (error: unknown) => Object.assign(t, { state: 'rejected', error }),
-  );
-  return t;
-}
 
 describe('KeyedLock', () => {
   it('refuses an invalid maxKeys', () => {

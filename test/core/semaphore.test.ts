@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { Semaphore } from '../../src/core/semaphore.js';
+import { listeners } from '../helpers/async.js';
 
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
 describe('Semaphore', () => {
   it('refuses an invalid permit count', () => {
