@@ -27,25 +27,27 @@ export interface CommitContext {
  * processed; rename into place (replace) or append one block (append, journalled so start-up can cut a half-written
  * block away); fsync the folder; record success. A crash at any step leaves the old output or the new one.
  */
-export async function commit(ctx: CommitContext): Promise<void> {
+export async function commit(ctx: CommitContext): Promise<FileRecord> {
   await fsyncFile(ctx.temp);
   const release = await ctx.locks.acquire(ctx.final, { signal: ctx.signal });
   try {
     await assertInputUnchanged(ctx.job);
     const dir = path.dirname(ctx.final);
     await ctx.dirs.ensure(dir);
-    const appended = ctx.job.pipeline.output.mode === 'append' && (await sizeOf(ctx.final)) !== null;
-    if (appended) await appendBlock(ctx);
+    const existing = ctx.job.pipeline.output.mode === 'append' ? await sizeOf(ctx.final) : null;
+    if (existing !== null) await appendBlock(ctx, existing);
     else await renameInto(ctx.temp, ctx.final, ctx.dirs);
     await fsyncDir(dir);
-    ctx.store.put(doneRecord(ctx), appended ? ctx.final : undefined);
+    const record = doneRecord(ctx);
+    ctx.store.put(record, existing !== null ? ctx.final : undefined);
+    return record;
   } finally {
     release();
   }
 }
 
-async function appendBlock(ctx: CommitContext): Promise<void> {
-  const size = (await sizeOf(ctx.final)) ?? 0;
+/** Appends the temp file to `final`, whose size (read under the path lock) is `size`. */
+async function appendBlock(ctx: CommitContext, size: number): Promise<void> {
   ctx.store.beginAppend({ path: ctx.final, size });
   try {
     const out = createWriteStream(ctx.final, { flags: 'a' });

@@ -42,9 +42,9 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
     ctx.events.emit({ type: 'started', pipeline: job.pipeline.name, path: job.relPath, attempt });
     const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
     try {
-      const outputs = await attemptOnce(job, stages, ctx);
-      await disposeSafely(job, ctx.store.get(job.pipeline.name, job.relPath)!, ctx);
-      return { type: 'processed', outputs };
+      const record = await attemptOnce(job, stages, ctx);
+      await disposeSafely(job, record, ctx);
+      return { type: 'processed', outputs: record.outputs };
     } catch (err) {
       const error = toSluiceError(err, { stage: stages.current });
       if (error.kind === 'fatal') throw error;
@@ -68,14 +68,17 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
   }
 }
 
-async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<string[]> {
+/** One attempt: stages, then commit; returns the success record. */
+async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<FileRecord> {
   await assertInputUnchanged(job);
   const temp = await runStages(stages);
   stages.current = 'commit';
   const final = outputPath(job);
-  await commit({ job, temp, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt });
+  const record = await commit({
+    job, temp, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
+  });
   ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });
-  return [final];
+  return record;
 }
 
 /**
