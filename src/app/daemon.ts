@@ -5,6 +5,7 @@ import type { TransformLog } from '../transforms/types.js';
 import { createFilter } from '../watch/filter.js';
 import { InputWatcher } from '../watch/watcher.js';
 import { feed, feedFolder } from './feed.js';
+import { Ops } from './ops.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 /** How long after a folder appears it is walked: by then chokidar watches it, so no file falls between the two. */
@@ -28,6 +29,7 @@ export class Daemon {
   readonly #o: DaemonOptions;
   readonly #stop = new AbortController();
   #runtime: Runtime | null = null;
+  #ops: Ops | null = null;
   #watcher: InputWatcher | null = null;
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
@@ -60,6 +62,7 @@ export class Daemon {
       onFatal: (err) => this.#onFatal(err),
       onOverflow: () => this.rescan(),
     });
+    this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
     this.#watcher = new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
@@ -175,6 +178,12 @@ export class Daemon {
       await this.#watcher?.close();
       await this.#scanning;
       await this.#folderScan;
+      // The control socket and /healthz stay up while draining; they go before the lock is released.
+      try {
+        await this.#runtime?.engine.drain(this.#o.config.shutdownGraceMs);
+      } finally {
+        await this.#ops?.close();
+      }
       await this.#runtime?.close(this.#o.config.shutdownGraceMs);
     } finally {
       this.#done(this.#fatal === null ? undefined : this.#fatal);

@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { Disposition, ResolvedConfig } from '../config/resolved.js';
 import { decide, type Decision } from '../pipeline/decide.js';
 import { outputPath } from '../pipeline/run-job.js';
-import { MemoryStore } from '../state/memory-store.js';
-import { SqliteStore } from '../state/sqlite-store.js';
-import type { StateStore } from '../state/store.js';
+import { openStoreReadOnly } from '../state/read-only.js';
 import { createFilter } from '../watch/filter.js';
 import { scan } from '../watch/scanner.js';
 import { fingerprintOf } from '../watch/settle.js';
@@ -22,7 +20,7 @@ export interface PlannedFile {
 
 /** What `run` would do, without writing anything: no lock, no state changes, no folders created. */
 export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
-  const store = openReadOnly(config.stateDir);
+  const store = openStoreReadOnly(config.stateDir);
   const planned: PlannedFile[] = [];
   try {
     for (const p of config.pipelines) {
@@ -52,11 +50,6 @@ export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
     store.close();
   }
   return planned;
-}
-
-function openReadOnly(stateDir: string): StateStore {
-  if (!fs.existsSync(path.join(stateDir, 'state.db'))) return new MemoryStore();
-  return new SqliteStore(stateDir, { readonly: true });
 }
 
 function describeDisposition(d: Disposition, relPath: string): string {

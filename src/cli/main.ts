@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
 import { checkCommand } from './commands/check.js';
+import { explainCommand } from './commands/explain.js';
+import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { watchCommand } from './commands/watch.js';
 import type { GlobalOptions } from './session.js';
 
@@ -27,6 +30,15 @@ function program(setExit: (code: number) => void): Command {
   cli.command('check').description('validate the config and print it resolved')
     .option('-c, --config <file>', 'config file').option('--json', 'print as JSON')
     .action(async (o) => setExit(await checkCommand(o)));
+  cli.command('status').description('show the running daemon (queue, jobs in flight, counts) or what the state store knows')
+    .option('-c, --config <file>', 'config file').option('--json', 'print one JSON object')
+    .action(async (o) => setExit(await statusCommand(o)));
+  cli.command('explain').description('tell what sluice did, does or would do with a file (an input or an output)')
+    .argument('<path>', 'an input, output, archived or quarantined file').option('-c, --config <file>', 'config file')
+    .option('--json', 'print one JSON object').action(async (p: string, o) => setExit(await explainCommand(p, o)));
+  cli.command('retry').description('move quarantined inputs back to be processed again')
+    .argument('[paths...]', 'quarantined files (or their original input paths)').option('--all', 'every quarantined input')
+    .option('-c, --config <file>', 'config file').action(async (p: string[], o) => setExit(await retryCommand(p, o)));
   for (const sub of cli.commands) sub.exitOverride().showHelpAfterError('(run sluice --help for usage)');
   return cli;
 }

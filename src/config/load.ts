@@ -55,6 +55,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
     queue: { capacity: raw.queue.capacity },
     rescanIntervalMs: raw.rescanIntervalMs,
     shutdownGraceMs: raw.shutdownGraceMs,
+    metrics: raw.metrics,
     pipelines: withExcludedDirs(pipelines, stateDir),
   };
   return deepFreeze(config);

@@ -9,6 +9,7 @@ export function plainConfig(config: ResolvedConfig): Record<string, unknown> {
     queue: config.queue,
     rescanIntervalMs: config.rescanIntervalMs,
     shutdownGraceMs: config.shutdownGraceMs,
+    metrics: config.metrics,
     pipelines: config.pipelines.map((p) => ({
       name: p.name,
       input: { dir: p.input.dir, include: p.input.include, exclude: p.input.exclude, settleMs: p.input.settleMs },

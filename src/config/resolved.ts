@@ -44,5 +44,7 @@ export interface ResolvedConfig {
   readonly queue: { readonly capacity: number };
   readonly rescanIntervalMs: number;
   readonly shutdownGraceMs: number;
+  /** Where `/metrics` and `/healthz` are served; null when off. Port 0 picks a free port. */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
   readonly pipelines: readonly ResolvedPipeline[];
 }

@@ -65,6 +65,12 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   rescanIntervalMs: ms(300_000),
   shutdownGraceMs: ms(30_000),
+  /** Prometheus `/metrics` and `/healthz` over HTTP; off (null) by default. */
+  metrics: z.strictObject({
+    host: z.string({ error: 'expected a host name or address' }).min(1).default('127.0.0.1'),
+    port: z.number({ error: 'expected a TCP port (0 picks a free one)' }).int('expected a whole port number')
+      .min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535'),
+  }, { error: 'expected { host, port } or null' }).nullable().default(null),
   pipelines: z.array(pipeline, { error: 'expected a list of pipelines' }).min(1, 'expected at least one pipeline'),
 });
 

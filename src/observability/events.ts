@@ -21,7 +21,9 @@ export type FileEvent =
   | (FileFields & { type: 'failed'; stage: string; attempts: number; code: string; message: string; previously?: boolean })
   | (FileFields & { type: 'retry'; stage: string; attempt: number; code: string; message: string; delayMs: number })
   | (FileFields & { type: 'skipped'; reason: string; code: string })
-  | (FileFields & { type: 'changed' });
+  | (FileFields & { type: 'changed' })
+  /** How long a commit waited for the keyed lock of its output path. */
+  | (FileFields & { type: 'lock-wait'; output: string; waitMs: number });
 
 export type EngineEvent =
   | FileEvent
@@ -33,7 +35,8 @@ export type EngineEvent =
   | { type: 'recovered'; what: string; path: string }
   | { type: 'warning'; code: string; message: string; path?: string }
   | { type: 'draining'; inFlight: number; graceMs: number }
-  | { type: 'aborted'; pipeline: string; path: string };
+  | { type: 'aborted'; pipeline: string; path: string }
+  | { type: 'listening'; what: 'control' | 'metrics'; address: string };
 
 export type EventListener = (event: EngineEvent) => void;
 

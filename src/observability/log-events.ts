@@ -35,6 +35,8 @@ function lineFor(e: EngineEvent): Line {
     case 'warning': return ['warn', e.message, { code: e.code }];
     case 'draining': return [e.inFlight > 0 ? 'info' : 'debug', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
     case 'aborted': return ['warn', 'aborted by shutdown; the input is left for next time'];
+    case 'lock-wait': return ['debug', `waited ${e.waitMs.toFixed(1)} ms for the lock of ${e.output}`, { durationMs: Math.round(e.waitMs) }];
+    case 'listening': return [e.what === 'metrics' ? 'info' : 'debug', `${e.what} listening on ${e.address}`];
   }
 }
 

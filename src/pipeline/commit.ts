@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline as pump } from 'node:stream/promises';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import { SluiceError } from '../errors.js';
+import type { EventBus } from '../observability/events.js';
 import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import { fsyncDir, fsyncFile, renameInto, type DirCache } from './files.js';
@@ -20,6 +21,8 @@ export interface CommitContext {
   readonly dirs: DirCache;
   readonly signal: AbortSignal;
   readonly attempts: number;
+  /** Told how long the output path's lock took (the `lock-wait` event). */
+  readonly events?: EventBus;
 }
 
 /**
@@ -29,7 +32,12 @@ export interface CommitContext {
  */
 export async function commit(ctx: CommitContext): Promise<FileRecord> {
   await fsyncFile(ctx.temp);
+  const waitStarted = performance.now();
   const release = await ctx.locks.acquire(ctx.final, { signal: ctx.signal });
+  ctx.events?.emit({
+    type: 'lock-wait', pipeline: ctx.job.pipeline.name, path: ctx.job.relPath, output: ctx.final,
+    waitMs: performance.now() - waitStarted,
+  });
   try {
     await assertInputUnchanged(ctx.job);
     const dir = path.dirname(ctx.final);

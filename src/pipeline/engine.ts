@@ -58,6 +58,11 @@ export class Engine {
     return n;
   }
 
+  /** Each pipeline's queue: files waiting in it and its capacity. */
+  queues(): { pipeline: string; depth: number; capacity: number }[] {
+    return [...this.#queues].map(([pipeline, q]) => ({ pipeline, depth: q.size, capacity: q.capacity }));
+  }
+
   get inFlight(): number {
     return this.#running.size;
   }

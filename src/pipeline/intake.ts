@@ -20,6 +20,19 @@ interface Entry {
   readonly pipeline: ResolvedPipeline;
   readonly relPath: string;
   via: Via;
+  /** When it entered its state (ms since epoch). */
+  since: number;
+  /** Order of entering the queue (for the position of a queued file); 0 before. */
+  order: number;
+}
+
+/** A read-only view of one file the intake holds (status, explain). */
+export interface IntakeEntry {
+  readonly pipeline: string;
+  readonly relPath: string;
+  readonly state: 'settling' | 'queued' | 'running';
+  readonly since: number;
+  readonly order: number;
 }
 
 export interface IntakeOptions {
@@ -49,6 +62,7 @@ export class Intake {
   readonly #closed = new AbortController();
   #idleWaiters: (() => void)[] = [];
   #overflowing = false;
+  #order = 0;
 
   constructor(options: IntakeOptions) {
     this.#o = options;
@@ -58,6 +72,17 @@ export class Intake {
   /** Files known to the intake: settling, queued or running. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The files it holds, in admission order (O(n): for status and explain, not the hot path). */
+  *entries(): IterableIterator<IntakeEntry> {
+    for (const e of this.#entries.values()) yield view(e);
+  }
+
+  /** One file it holds, or undefined. */
+  lookup(pipeline: string, relPath: string): IntakeEntry | undefined {
+    const entry = this.#entries.get(jobKey(pipeline, relPath));
+    return entry && view(entry);
   }
 
   /** Admits a file found by a scan, waiting while the intake is full. */
@@ -99,7 +124,7 @@ export class Intake {
   /** The engine took the job off the queue. */
   started(job: Job): void {
     const entry = this.#entries.get(jobKey(job.pipeline.name, job.relPath));
-    if (entry) entry.state = 'running';
+    if (entry) Object.assign(entry, { state: 'running', since: Date.now() });
   }
 
   /** The engine finished with a job; `again` forces another look (the input changed under it). */
@@ -110,6 +135,7 @@ export class Intake {
     if ((entry.dirty || again) && !this.#closed.signal.aborted) {
       // Settles again without taking a slot: such entries are bounded by the jobs in flight.
       entry.state = 'settling';
+      entry.since = Date.now();
       entry.dirty = false;
       entry.via = 'redo';
       this.#run(key, entry, 'redo', () => {});
@@ -132,7 +158,7 @@ export class Intake {
   }
 
   #admit(key: string, pipeline: ResolvedPipeline, relPath: string, via: Via, release: () => void): void {
-    const entry: Entry = { state: 'settling', dirty: false, pipeline, relPath, via };
+    const entry: Entry = { state: 'settling', dirty: false, pipeline, relPath, via, since: Date.now(), order: 0 };
     this.#entries.set(key, entry);
     this.#run(key, entry, via, release);
   }
@@ -180,7 +206,7 @@ export class Intake {
     const job = this.#decide(entry, absPath, previous.fingerprint);
     if (job === null) return null;
     if (entry.via === 'rescan') this.#o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
-    entry.state = 'queued';
+    Object.assign(entry, { state: 'queued', since: Date.now(), order: ++this.#order });
     this.#o.events.emit({ type: 'queued', pipeline: pipeline.name, path: relPath });
     await this.#o.queues.get(pipeline.name)!.put(job, { signal });
     return job;
@@ -219,6 +245,10 @@ export class Intake {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function view(e: Entry): IntakeEntry {
+  return { pipeline: e.pipeline.name, relPath: e.relPath, state: e.state, since: e.since, order: e.order };
 }
 
 async function lstatOrNull(file: string) {

@@ -76,6 +76,7 @@ async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Pr
   const final = outputPath(job);
   const record = await commit({
     job, temp, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
+    events: ctx.events,
   });
   ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });
   return record;

@@ -45,5 +45,10 @@ export class MemoryStore implements StateStore {
     return [...by].map(([pipeline, c]) => ({ pipeline, ...c }));
   }
 
+  producersOf(output: string, limit: number): FileRecord[] {
+    return [...this.#files.values()].filter((r) => r.outputs.includes(output))
+      .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+  }
+
   close(): void {}
 }

@@ -62,6 +62,9 @@ export class SqliteStore implements StateStore {
       appends: db.prepare<[], AppendIntent>('select path, size from appends'),
       counts: db.prepare<[], { pipeline: string; status: string; n: number }>(
         'select pipeline, status, count(*) as n from files group by pipeline, status'),
+      // No index: outputs is a JSON list and explain is rare; a full scan of a million rows takes about a second.
+      producers: db.prepare<[string, number], Row>(`select * from files where exists
+        (select 1 from json_each(files.outputs) where value = ?) order by updated_at desc limit ?`),
     };
   }
 
@@ -105,6 +108,10 @@ export class SqliteStore implements StateStore {
       by.set(row.pipeline, c);
     }
     return [...by].map(([pipeline, c]) => ({ pipeline, ...c }));
+  }
+
+  producersOf(output: string, limit: number): FileRecord[] {
+    return this.#guard(() => this.#stmts.producers.all(output, limit)).map(fromRow);
   }
 
   close(): void {

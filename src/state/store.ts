@@ -49,6 +49,8 @@ export interface StateStore {
   endAppend(path: string): void;
   appends(): AppendIntent[];
   counts(): PipelineCounts[];
+  /** The records (at most `limit`, newest first) that list `output` among their outputs: a scan, for `explain`. */
+  producersOf(output: string, limit: number): FileRecord[];
   close(): void;
 }
 

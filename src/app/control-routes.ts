@@ -1,0 +1,76 @@
+import type { ResolvedConfig } from '../config/resolved.js';
+import type { Routes } from '../control/http-service.js';
+import type { LiveStats } from '../observability/stats.js';
+import type { Runtime } from './runtime.js';
+
+/** A running daemon's `GET /status` reply (what `sluice status --json` prints). */
+export type DaemonStatus = ReturnType<LiveStats['snapshot']> & {
+  readonly running: true;
+  readonly pid: number;
+  readonly stateDir: string;
+  readonly config: string | null;
+  readonly metrics: string | null;
+};
+
+/** What a running daemon knows about one (pipeline, input): `GET /file?pipeline=…&path=…`; null when it holds none. */
+export interface LiveFile {
+  readonly state: 'settling' | 'queued' | 'running';
+  readonly since: string;
+  readonly ageMs: number;
+  /** 1-based position among the pipeline's queued files (queued only). */
+  readonly position?: number;
+  /** The stage running, `commit` or `retry-wait` (running only). */
+  readonly stage?: string;
+  readonly attempt?: number;
+}
+
+export interface RoutesOptions {
+  readonly config: ResolvedConfig;
+  readonly runtime: Runtime;
+  readonly stats: LiveStats;
+  readonly metricsUrl: string | null;
+}
+
+/** The control socket's routes: status, one file's live state, and clearing a failure for `sluice retry`. */
+export function controlRoutes(o: RoutesOptions): Routes {
+  const intake = o.runtime.engine.intake;
+  return {
+    'GET /status': () => {
+      const body: DaemonStatus = {
+        running: true, pid: process.pid, stateDir: o.config.stateDir, config: o.config.file, metrics: o.metricsUrl,
+        ...o.stats.snapshot(),
+      };
+      return { status: 200, body };
+    },
+    'GET /file': ({ query }) => {
+      const pipeline = query.get('pipeline') ?? '';
+      const relPath = query.get('path') ?? '';
+      const entry = intake.lookup(pipeline, relPath);
+      if (!entry) return { status: 200, body: null };
+      const now = Date.now();
+      const live: LiveFile = { state: entry.state, since: new Date(entry.since).toISOString(), ageMs: Math.max(0, now - entry.since) };
+      if (entry.state === 'queued') {
+        let position = 1;
+        for (const e of intake.entries()) if (e.pipeline === pipeline && e.state === 'queued' && e.order < entry.order) position += 1;
+        return { status: 200, body: { ...live, position } };
+      }
+      const job = entry.state === 'running' ? o.stats.job(pipeline, relPath) : undefined;
+      return { status: 200, body: job ? { ...live, stage: job.stage, attempt: job.attempt } : live };
+    },
+    // Clears a recorded failure so the input, once moved back, is processed again. The daemon is the one writer of
+    // its store while it runs: `sluice retry` asks it here instead of writing itself.
+    'POST /retry': ({ body }) => {
+      const { pipeline, path } = (body ?? {}) as { pipeline?: unknown; path?: unknown };
+      if (typeof pipeline !== 'string' || typeof path !== 'string') {
+        return { status: 400, body: { error: 'expected { pipeline, path }' } };
+      }
+      if (!o.config.pipelines.some((p) => p.name === pipeline)) {
+        return { status: 404, body: { error: `the daemon has no pipeline named ${pipeline}` } };
+      }
+      const record = o.runtime.store.get(pipeline, path);
+      const cleared = record?.status === 'failed';
+      if (cleared) o.runtime.store.delete(pipeline, path);
+      return { status: 200, body: { cleared } };
+    },
+  };
+}

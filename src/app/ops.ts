@@ -1,0 +1,90 @@
+import type { ResolvedConfig } from '../config/resolved.js';
+import { ControlServer } from '../control/server.js';
+import { HttpService, type Routes } from '../control/http-service.js';
+import { SluiceError } from '../errors.js';
+import type { EventBus } from '../observability/events.js';
+import { Metrics } from '../observability/metrics.js';
+import { LiveStats } from '../observability/stats.js';
+import { controlRoutes } from './control-routes.js';
+import type { Runtime } from './runtime.js';
+
+export interface OpsOptions {
+  readonly config: ResolvedConfig;
+  readonly events: EventBus;
+  readonly runtime: Runtime;
+  /** The daemon's lifecycle state. */
+  readonly state: () => 'idle' | 'running' | 'draining' | 'closed';
+}
+
+/**
+ * What a daemon offers operators: live stats, the control socket (status, explain, retry) and, when configured,
+ * Prometheus `/metrics` and `/healthz`. Started while holding the instance lock; closed before releasing it.
+ */
+export class Ops {
+  readonly stats: LiveStats;
+  readonly #control: ControlServer | null;
+  readonly #metrics: HttpService | null;
+  readonly #unsubscribe: () => void;
+  #closing: Promise<void> | null = null;
+
+  private constructor(stats: LiveStats, control: ControlServer | null, metrics: HttpService | null, unsubscribe: () => void) {
+    this.stats = stats;
+    this.#control = control;
+    this.#metrics = metrics;
+    this.#unsubscribe = unsubscribe;
+  }
+
+  static async start(o: OpsOptions): Promise<Ops> {
+    const { config, events, runtime } = o;
+    const engine = runtime.engine;
+    const stats = new LiveStats(config.pipelines, { state: o.state, queues: () => engine.queues(), files: () => engine.intake.entries() });
+    const unsubscribe = [events.on(stats.listener)];
+    let metrics: HttpService | null = null;
+    let metricsUrl: string | null = null;
+    try {
+      if (config.metrics) {
+        const registry = new Metrics(config.pipelines.map((p) => p.name), stats);
+        unsubscribe.push(events.on(registry.listener));
+        metrics = await listenMetrics(config.metrics, {
+          'GET /metrics': async () => ({ status: 200, body: await registry.registry.metrics(), type: registry.registry.contentType }),
+          'GET /healthz': () => (o.state() === 'running' ? { status: 200, body: 'ok\n' } : { status: 503, body: `${o.state()}\n` }),
+        });
+        const host = config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host;
+        metricsUrl = `http://${host}:${metrics.port}/metrics`;
+        events.emit({ type: 'listening', what: 'metrics', address: metricsUrl });
+      }
+      let control: ControlServer | null = null;
+      try {
+        control = await ControlServer.listen(config.stateDir, controlRoutes({ config, runtime, stats, metricsUrl }));
+        events.emit({ type: 'listening', what: 'control', address: control.path });
+      } catch (err) {
+        // Files are still processed; only status, explain's live part and retry's coordination are missing.
+        events.emit({ type: 'warning', code: 'CONTROL_UNAVAILABLE', message: `${(err as Error).message}; sluice status will not see this daemon` });
+      }
+      return new Ops(stats, control, metrics, () => unsubscribe.forEach((u) => u()));
+    } catch (err) {
+      await metrics?.close();
+      unsubscribe.forEach((u) => u());
+      throw err;
+    }
+  }
+
+  /** Stops the control socket (removing it) and the metrics server. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#unsubscribe();
+      await Promise.all([this.#control?.close(), this.#metrics?.close()]);
+    })();
+    return this.#closing;
+  }
+}
+
+async function listenMetrics(at: { readonly host: string; readonly port: number }, routes: Routes): Promise<HttpService> {
+  try {
+    return await HttpService.listen(at, routes);
+  } catch (err) {
+    throw new SluiceError('METRICS_UNAVAILABLE',
+      `cannot serve metrics on ${at.host}:${at.port} (${(err as Error).message}); choose another metrics.port, or 0 for any free one`,
+      { kind: 'fatal', cause: err });
+  }
+}

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
+import { isWithin } from '../config/validate.js';
+import { controlRequest } from '../control/client.js';
+import { openStoreReadOnly } from '../state/read-only.js';
+import { SqliteStore } from '../state/sqlite-store.js';
+import type { StateStore } from '../state/store.js';
+import { scan } from '../watch/scanner.js';
+import { moveBack } from './move-back.js';
+
+const sidecarSuffix = '.error.json';
+
+/** A quarantined input: in its pipeline's onFailure.moveTo folder, with its sidecar, going back to `input`. */
+export interface RetryItem {
+  readonly pipeline: string;
+  readonly relPath: string;
+  readonly quarantined: string;
+  readonly sidecar: string;
+  readonly input: string;
+}
+
+export interface RetryPlan {
+  readonly items: readonly RetryItem[];
+  /** Paths that are not quarantined, or whose input exists again: nothing is done while there is any. */
+  readonly problems: readonly string[];
+}
+
+/** Finds the quarantined inputs named by `targets` (the quarantined file, its sidecar, or the original input path) or all. */
+export async function planRetry(config: ResolvedConfig, targets: readonly string[], all: boolean, cwd = process.cwd()): Promise<RetryPlan> {
+  const store = openStoreReadOnly(config.stateDir);
+  const items = new Map<string, RetryItem>();
+  const problems: string[] = [];
+  try {
+    const found = all ? await quarantinedAll(config) : [];
+    for (const target of targets) {
+      const item = quarantinedAt(config, path.resolve(cwd, target), store);
+      if (item) found.push(item);
+      else problems.push(`${target} is not a quarantined input: no onFailure.moveTo folder holds it with its ${sidecarSuffix} sidecar or a recorded failure`);
+    }
+    for (const item of found) {
+      if (items.has(item.quarantined)) continue;
+      if (lstat(item.input) !== null) problems.push(`refusing to retry ${item.quarantined}: its input ${item.input} exists again (remove or rename it first)`);
+      items.set(item.quarantined, item);
+    }
+  } finally {
+    store.close();
+  }
+  return { items: [...items.values()], problems };
+}
+
+/**
+ * Retries each item: clears its failure in the store (through the running daemon, the store's one writer while it runs;
+ * else directly: a write is one short SQLite transaction, safe beside a `run` thanks to WAL and busy_timeout), moves the
+ * input back without replacing anything, then removes the sidecar. Returns the daemon's pid, or null without one.
+ */
+export async function retry(config: ResolvedConfig, items: readonly RetryItem[], done: (item: RetryItem) => void): Promise<number | null> {
+  const daemon = await controlRequest<{ pid: number }>(config.stateDir, 'GET', '/status');
+  let store: StateStore | null = null;
+  try {
+    for (const item of items) {
+      if (daemon) await controlRequest(config.stateDir, 'POST', '/retry', { pipeline: item.pipeline, path: item.relPath });
+      else if (fs.existsSync(path.join(config.stateDir, 'state.db'))) {
+        store ??= new SqliteStore(config.stateDir);
+        if (store.get(item.pipeline, item.relPath)?.status === 'failed') store.delete(item.pipeline, item.relPath);
+      }
+      await moveBack(item.quarantined, item.input);
+      fs.rmSync(item.sidecar, { force: true });
+      done(item);
+    }
+  } finally {
+    store?.close();
+  }
+  return daemon?.pid ?? null;
+}
+
+/** The quarantined input a path names, if it names one. */
+function quarantinedAt(config: ResolvedConfig, abs: string, store: StateStore): RetryItem | null {
+  const candidates: RetryItem[] = [];
+  for (const p of config.pipelines) {
+    if (p.onFailure.kind !== 'move') continue;
+    for (const dir of [p.onFailure.dir, p.input.dir]) {
+      if (abs === dir || !isWithin(dir, abs)) continue;
+      let relPath = path.relative(dir, abs).split(path.sep).join('/');
+      if (dir === p.onFailure.dir && relPath.endsWith(sidecarSuffix) && lstat(abs.slice(0, -sidecarSuffix.length))?.isFile()) {
+        relPath = relPath.slice(0, -sidecarSuffix.length);
+      }
+      candidates.push(item(p, p.onFailure.dir, relPath));
+    }
+  }
+  const quarantined = candidates.filter((c) => lstat(c.quarantined)?.isFile() &&
+    (sidecarPipeline(c.sidecar) === c.pipeline || store.get(c.pipeline, c.relPath)?.status === 'failed'));
+  return quarantined[0] ?? null;
+}
+
+/** Every quarantined input: each sidecar in an onFailure.moveTo folder whose input is beside it. */
+async function quarantinedAll(config: ResolvedConfig): Promise<RetryItem[]> {
+  const found: RetryItem[] = [];
+  const sidecars = { file: (rel: string) => (rel.endsWith(sidecarSuffix) ? { ok: true as const } : { ok: false as const, rule: '' }), dir: () => true };
+  for (const p of config.pipelines) {
+    if (p.onFailure.kind !== 'move' || !fs.existsSync(p.onFailure.dir)) continue;
+    for await (const rel of scan(p.onFailure.dir, sidecars)) {
+      const candidate = item(p, p.onFailure.dir, rel.slice(0, -sidecarSuffix.length));
+      if (sidecarPipeline(candidate.sidecar) === p.name && lstat(candidate.quarantined)?.isFile()) found.push(candidate);
+    }
+  }
+  return found;
+}
+
+function item(p: ResolvedPipeline, failedDir: string, relPath: string): RetryItem {
+  const quarantined = path.join(failedDir, relPath);
+  return { pipeline: p.name, relPath, quarantined, sidecar: `${quarantined}${sidecarSuffix}`, input: path.join(p.input.dir, relPath) };
+}
+
+/** The pipeline a sidecar names; null when it cannot be read. */
+function sidecarPipeline(file: string): string | null {
+  try {
+    const pipeline = (JSON.parse(fs.readFileSync(file, 'utf8')) as { pipeline?: unknown }).pipeline;
+    return typeof pipeline === 'string' ? pipeline : null;
+  } catch {
+    return null;
+  }
+}
+
+function lstat(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,31 @@
+import type { ResolvedConfig } from '../config/resolved.js';
+import { controlRequest } from '../control/client.js';
+import { openStoreReadOnly } from '../state/read-only.js';
+import type { DaemonStatus } from './control-routes.js';
+
+/** `sluice status` when no daemon serves the state directory: what the state store knows. */
+export interface StoredStatus {
+  readonly running: false;
+  readonly stateDir: string;
+  readonly config: string | null;
+  /** Per configured pipeline: inputs recorded as done and as failed (all time, not since a start). */
+  readonly pipelines: readonly { readonly name: string; readonly done: number; readonly failed: number }[];
+}
+
+export type Status = DaemonStatus | StoredStatus;
+
+/** Asks the daemon serving the state directory; without one, reads the store (no lock taken, nothing written). */
+export async function readStatus(config: ResolvedConfig): Promise<Status> {
+  const live = await controlRequest<DaemonStatus>(config.stateDir, 'GET', '/status');
+  if (live !== null) return live;
+  const store = openStoreReadOnly(config.stateDir);
+  try {
+    const counts = new Map(store.counts().map((c) => [c.pipeline, c]));
+    return {
+      running: false, stateDir: config.stateDir, config: config.file,
+      pipelines: config.pipelines.map((p) => ({ name: p.name, done: counts.get(p.name)?.done ?? 0, failed: counts.get(p.name)?.failed ?? 0 })),
+    };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { readStatus, type Status } from '../../app/status.js';
+import { loadConfig } from '../../config/load.js';
+import { ExitCode } from '../../errors.js';
+import { duration, table } from '../table.js';
+
+/** `sluice status`: the running daemon's live figures, or what the state store knows; exit 0 either way. */
+export async function statusCommand(options: { config?: string; json?: boolean }): Promise<number> {
+  const config = await loadConfig({ config: options.config });
+  const status = await readStatus(config);
+  process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${describeStatus(status)}\n`);
+  return ExitCode.ok;
+}
+
+export function describeStatus(s: Status): string {
+  if (!s.running) {
+    return [
+      `sluice is not running on ${s.stateDir}; the state store records:`,
+      '',
+      table(['PIPELINE', 'DONE', 'FAILED'], s.pipelines.map((p) => [p.name, p.done, p.failed])),
+    ].join('\n');
+  }
+  const oldest = s.oldestPendingAgeMs === null ? '' : ` (oldest ${duration(s.oldestPendingAgeMs)})`;
+  const lines = [
+    `sluice is ${s.state}: pid ${s.pid}, up ${duration(s.uptimeMs)}, state ${s.stateDir}`,
+    `queue ${s.queue.depth}/${s.queue.capacity}, pending ${s.pending}${oldest}, in flight ${s.inFlight.length}` +
+      (s.metrics ? `, metrics ${s.metrics}` : ''),
+    '',
+    table(['PIPELINE', 'PROCESSED', 'UNCHANGED', 'FAILED', 'PENDING', 'IN FLIGHT', 'QUEUE'],
+      s.pipelines.map((p) => [p.name, p.processed, p.unchanged, p.failed, p.pending, p.inFlight, `${p.queue.depth}/${p.queue.capacity}`])),
+  ];
+  if (s.inFlight.length > 0) {
+    lines.push('', table(['IN FLIGHT', 'STAGE', 'ATTEMPT', 'AGE', 'PATH'],
+      s.inFlight.map((j) => [j.pipeline, j.stage, j.attempt, duration(j.ageMs), j.path])));
+  }
+  return lines.join('\n');
+}
