@@ -21,6 +21,8 @@ export interface LiveFile {
   readonly position?: number;
   /** The stage running, `commit` or `retry-wait` (running only). */
   readonly stage?: string;
+  /** Waiting for a worker of that stage. */
+  readonly waiting?: boolean;
   readonly attempt?: number;
 }
 
@@ -55,7 +57,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
         return { status: 200, body: { ...live, position } };
       }
       const job = entry.state === 'running' ? o.stats.job(pipeline, relPath) : undefined;
-      return { status: 200, body: job ? { ...live, stage: job.stage, attempt: job.attempt } : live };
+      return { status: 200, body: job ? { ...live, stage: job.stage, waiting: job.waiting, attempt: job.attempt } : live };
     },
     // Clears a recorded failure so the input, once moved back, is processed again. The daemon is the one writer of
     // its store while it runs: `sluice retry` asks it here instead of writing itself.

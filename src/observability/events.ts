@@ -13,6 +13,8 @@ export type FileEvent =
   | (FileFields & { type: 'settling'; waitMs: number })
   | (FileFields & { type: 'queued' })
   | (FileFields & { type: 'started'; attempt: number })
+  /** A stage got a worker and starts (a `stage` event follows when it is done). */
+  | (FileFields & { type: 'stage-start'; stage: string; attempt: number })
   | (FileFields & { type: 'stage'; stage: string; attempt: number; durationMs: number })
   | (FileFields & { type: 'committed'; output: string })
   | (FileFields & { type: 'disposed'; disposition: 'delete' | 'move'; to?: string })

@@ -5,12 +5,14 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 type Line = [Level, string, Record<string, unknown>?];
 
 /** The log line for each engine event; file lifecycle steps are debug, outcomes info and above. */
-function lineFor(e: EngineEvent): Line {
+function lineFor(e: EngineEvent): Line | null {
   switch (e.type) {
     case 'seen': return ['debug', `seen via ${e.via}`];
     case 'settling': return ['debug', `settling, eligible in ${e.waitMs} ms`];
     case 'queued': return ['debug', 'queued'];
     case 'started': return ['debug', 'started', { attempt: e.attempt }];
+    // Metrics and live status only: the story already has `started` and each `stage … done`.
+    case 'stage-start': case 'lock-wait': return null;
     case 'stage': return ['debug', `stage ${e.stage} done`, { stage: e.stage, attempt: e.attempt, durationMs: e.durationMs }];
     case 'committed': return ['debug', `committed ${e.output}`];
     case 'disposed': return ['debug', e.disposition === 'move' ? `input moved to ${e.to}` : 'input deleted'];
@@ -35,7 +37,6 @@ function lineFor(e: EngineEvent): Line {
     case 'warning': return ['warn', e.message, { code: e.code }];
     case 'draining': return [e.inFlight > 0 ? 'info' : 'debug', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
     case 'aborted': return ['warn', 'aborted by shutdown; the input is left for next time'];
-    case 'lock-wait': return ['debug', `waited ${e.waitMs.toFixed(1)} ms for the lock of ${e.output}`, { durationMs: Math.round(e.waitMs) }];
     case 'listening': return [e.what === 'metrics' ? 'info' : 'debug', `${e.what} listening on ${e.address}`];
   }
 }
@@ -43,7 +44,9 @@ function lineFor(e: EngineEvent): Line {
 /** Subscribes a logger to engine events. */
 export function logEvents(logger: Logger): (event: EngineEvent) => void {
   return (event) => {
-    const [level, message, fields] = lineFor(event);
+    const line = lineFor(event);
+    if (line === null) return;
+    const [level, message, fields] = line;
     if (!logger.isLevelEnabled(level)) return;
     const context: Record<string, unknown> = {};
     if ('pipeline' in event) context['pipeline'] = event.pipeline;

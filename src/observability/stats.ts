@@ -22,6 +22,8 @@ export interface InFlightJob {
   readonly path: string;
   /** The stage running (its `use`), `commit`, or `retry-wait` during a backoff. */
   readonly stage: string;
+  /** Waiting for a worker of that stage (its concurrency is used up). */
+  readonly waiting: boolean;
   readonly attempt: number;
   readonly ageMs: number;
 }
@@ -56,7 +58,10 @@ export interface LiveStatus {
 }
 
 interface Counts { processed: number; unchanged: number; failed: number; failedBefore: number }
-interface Job { readonly pipeline: string; readonly path: string; stage: string; stageIndex: number; attempt: number; readonly startedAt: number }
+interface Job {
+  readonly pipeline: string; readonly path: string; stage: string; stageIndex: number; waiting: boolean; attempt: number;
+  readonly startedAt: number;
+}
 
 /** Most in-flight jobs tracked; the engine's worker slots keep the real number far below. */
 const maxJobs = 10_000;
@@ -86,10 +91,15 @@ export class LiveStats {
     const key = `${e.pipeline}\0${e.path}`;
     switch (e.type) {
       case 'started': return this.#onStarted(key, e.pipeline, e.path, e.attempt);
+      case 'stage-start': {
+        const job = this.#jobs.get(key);
+        if (job) job.waiting = false;
+        return;
+      }
       case 'stage': return this.#stageDone(key, e.pipeline);
       case 'retry': {
         const job = this.#jobs.get(key);
-        if (job) job.stage = 'retry-wait';
+        if (job) Object.assign(job, { stage: 'retry-wait', waiting: false });
         return;
       }
       case 'processed': counts.processed += 1; break;
@@ -104,16 +114,18 @@ export class LiveStats {
   #onStarted(key: string, pipeline: string, path: string, attempt: number): void {
     const first = this.#stages.get(pipeline)?.[0] ?? 'commit';
     const job = this.#jobs.get(key);
-    if (job) return void Object.assign(job, { stage: first, stageIndex: 0, attempt });
+    if (job) return void Object.assign(job, { stage: first, stageIndex: 0, waiting: true, attempt });
     if (this.#jobs.size >= maxJobs) this.#jobs.delete(this.#jobs.keys().next().value!);
-    this.#jobs.set(key, { pipeline, path, stage: first, stageIndex: 0, attempt, startedAt: Date.now() });
+    this.#jobs.set(key, { pipeline, path, stage: first, stageIndex: 0, waiting: true, attempt, startedAt: Date.now() });
   }
 
   #stageDone(key: string, pipeline: string): void {
     const job = this.#jobs.get(key);
     if (!job) return;
     job.stageIndex += 1;
-    job.stage = this.#stages.get(pipeline)?.[job.stageIndex] ?? 'commit';
+    const next = this.#stages.get(pipeline)?.[job.stageIndex];
+    job.stage = next ?? 'commit';
+    job.waiting = next !== undefined;
   }
 
   /** The stage a job in flight is at, or undefined. */
@@ -155,5 +167,6 @@ export class LiveStats {
 }
 
 function inFlight(job: Job, now: number): InFlightJob {
-  return { pipeline: job.pipeline, path: job.path, stage: job.stage, attempt: job.attempt, ageMs: Math.max(0, now - job.startedAt) };
+  const { pipeline, path, stage, waiting, attempt } = job;
+  return { pipeline, path, stage, waiting, attempt, ageMs: Math.max(0, now - job.startedAt) };
 }

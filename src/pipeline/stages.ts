@@ -36,8 +36,12 @@ export async function runStages(ctx: StagesContext): Promise<string> {
     ctx.temps.push(output);
     await ctx.dirs.ensure(path.dirname(output));
     const started = performance.now();
+    const event = { pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt };
     await ctx.pools[stage.index]!.run(
-      () => runOne(stage, { input, output, source, options: stage.options, log: ctx.log }, ctx.signal),
+      () => {
+        ctx.events.emit({ type: 'stage-start', ...event });
+        return runOne(stage, { input, output, source, options: stage.options, log: ctx.log }, ctx.signal);
+      },
       { signal: ctx.signal },
     );
     await expectOutput(stage, output);

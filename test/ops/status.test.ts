@@ -72,6 +72,11 @@ describe('sluice status', () => {
       assert.match(job.path, /^f\d\.txt$/);
       assert.ok(job.ageMs >= 0);
     }
+    const working = await waitFor('the one worker to have started its job', async () => {
+      const s = await cliJson(box, ['status', '-c', config]);
+      return s['inFlight'].filter((j: { waiting: boolean }) => !j.waiting).length === 1 ? s : null;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    assert.equal(working['inFlight'].filter((j: { waiting: boolean }) => j.waiting).length, 3, 'the others wait for the worker');
     const p = busy['pipelines'].find((x: { name: string }) => x.name === 'p');
     assert.deepEqual({ ...p, failedBefore: undefined }, {
       name: 'p', processed: 0, unchanged: 0, failed: 0, failedBefore: undefined, pending: 3, inFlight: 4, queue: { depth: 3, capacity: 50 },

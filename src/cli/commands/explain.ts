@@ -44,7 +44,10 @@ function stateLine(i: AsInput): string {
   const live = i.live;
   if (live?.state === 'settling') return `settling since ${live.since} (${duration(live.ageMs)}): waiting until it stops changing`;
   if (live?.state === 'queued') return `queued at position ${live.position ?? '?'} since ${live.since}`;
-  if (live?.state === 'running') return `in stage ${live.stage ?? '?'} (attempt ${live.attempt ?? 1}) for ${duration(live.ageMs)}`;
+  if (live?.state === 'running') {
+    const waiting = live.waiting ? ', waiting for a worker' : '';
+    return `in stage ${live.stage ?? '?'} (attempt ${live.attempt ?? 1}${waiting}) for ${duration(live.ageMs)}`;
+  }
   const r = i.record;
   switch (i.state) {
     case 'unchanged': return `unchanged since ${recordLine(r!)}`;

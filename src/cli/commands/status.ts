@@ -30,7 +30,7 @@ export function describeStatus(s: Status): string {
   ];
   if (s.inFlight.length > 0) {
     lines.push('', table(['IN FLIGHT', 'STAGE', 'ATTEMPT', 'AGE', 'PATH'],
-      s.inFlight.map((j) => [j.pipeline, j.stage, j.attempt, duration(j.ageMs), j.path])));
+      s.inFlight.map((j) => [j.pipeline, j.waiting ? `${j.stage} (waiting)` : j.stage, j.attempt, duration(j.ageMs), j.path])));
   }
   return lines.join('\n');
 }
