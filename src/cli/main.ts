@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
 import { checkCommand } from './commands/check.js';
+import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { watchCommand } from './commands/watch.js';
 import type { GlobalOptions } from './session.js';
@@ -20,6 +21,7 @@ function program(setExit: (code: number) => void): Command {
   cli.command('run').description('process every eligible file that is not up to date, then exit')
     .option('-c, --config <file>', 'config file').option('--json', 'print the run report as one JSON object on stdout')
     .option('--dry-run', 'print what would be processed and change nothing')
+    .option('--report <file>', 'also write the run report (the --json object) to FILE, atomically')
     .action(async (o) => setExit(await runCommand(o, global())));
   cli.command('watch').description('run as a service: process what is there, then watch (SIGTERM/SIGINT to stop)')
     .option('-c, --config <file>', 'config file')
@@ -27,6 +29,9 @@ function program(setExit: (code: number) => void): Command {
   cli.command('check').description('validate the config and print it resolved')
     .option('-c, --config <file>', 'config file').option('--json', 'print as JSON')
     .action(async (o) => setExit(await checkCommand(o)));
+  cli.command('init').description('write a commented starter sluice.yaml into the current directory')
+    .option('--force', 'replace an existing sluice.yaml')
+    .action(async (o) => setExit(await initCommand(o)));
   for (const sub of cli.commands) sub.exitOverride().showHelpAfterError('(run sluice --help for usage)');
   return cli;
 }
