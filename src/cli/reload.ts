@@ -61,6 +61,7 @@ export class ConfigReloader {
       logger.info(`SIGHUP: the service is ${daemon.state}; not reloading`);
       return;
     }
+    logger.info(`SIGHUP: reloading the config from ${file}`);
     let next: ResolvedConfig;
     try {
       next = await loadConfig({ config: file, logLevel: global.logLevel, logFormat: global.logFormat });
@@ -71,9 +72,7 @@ export class ConfigReloader {
     } catch (err) {
       const problems = err instanceof ConfigError ? err.problems.map((p) => `\n  - ${p}`).join('') : '';
       const code = err instanceof SluiceError ? err.code : 'CONFIG_INVALID';
-      logger.error(`config reload refused, still running the previous config: ${describe(err)}${problems}`, {
-        code, problems: err instanceof ConfigError ? err.problems : undefined,
-      });
+      logger.error(`config reload refused, still running the previous config: ${describe(err)}${problems}`, { code });
       return;
     }
     await this.#apply(next);

@@ -56,8 +56,9 @@ describe('sluice watch: SIGHUP reloads the config', () => {
     assert.deepEqual(await sluice.waitForExit(), { code: 0, signal: null });
   });
 
-  test('a changed stage option applies to new files; inputs of the changed pipeline are processed again', async () => {
-    const config = (replacement: string) => ({
+  test('a changed stage option and log level apply to new files; inputs of the changed pipeline are processed again', async () => {
+    const config = (replacement: string, level = 'info') => ({
+      log: { level },
       pipelines: [pipeline({ stages: [{ use: 'replace', with: { pattern: 'x', replacement } }] })],
     });
     box.config(config('one'));
@@ -65,10 +66,12 @@ describe('sluice watch: SIGHUP reloads the config', () => {
     await sluice.ready();
     box.write('inbox/first.txt', 'x');
     await waitFor('first.txt → one', () => box.read('outbox/first.txt')?.toString() === 'one');
-    box.config(config('two'));
+    assert.equal(sluice.logs.filter((l) => l.level === 'debug').length, 0);
+    box.config(config('two', 'debug'));
     assert.match(await reloaded(sluice, 1), /pipelines changed \(their inputs are processed again\): p$/);
     box.write('inbox/second.txt', 'x');
     await waitFor('second.txt → two', () => box.read('outbox/second.txt')?.toString() === 'two');
+    assert.ok(sluice.logsFor('second.txt').some((l) => l.level === 'debug' && l.message === 'queued'), 'the new log level applies');
     await waitFor('first.txt reprocessed → two', () => box.read('outbox/first.txt')?.toString() === 'two');
   });
 
