@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { pipeline, Sandbox, shStage, sluiceBin, writeConfig } from '../helpers/cli.js';
 
@@ -65,7 +65,11 @@ describe('sluice run: progress', () => {
     assert.doesNotMatch(r.stderr, /progress:/);
   });
 
-  test('on a terminal: a progress bar on stderr with files done / total, rate, ETA and failures', async () => {
+  test('on a terminal: a progress bar on stderr with files done / total, rate, ETA and failures', async (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) {
+      t.skip('util-linux script is not installed');
+      return;
+    }
     box.write('inbox/bad.txt', 'x');
     writeConfig(box, {
       pipelines: [pipeline({ stages: [shStage('sleep 0.2; case "$1" in *bad.txt) exit 3;; esac; cp "$1" "$2"', { concurrency: 1 })] })],
