@@ -1,4 +1,3 @@
-import type { ResolvedConfig } from '../config/resolved.js';
 import type { Routes } from '../control/http-service.js';
 import type { LiveStats } from '../observability/stats.js';
 import type { Runtime } from './runtime.js';
@@ -27,7 +26,7 @@ export interface LiveFile {
 }
 
 export interface RoutesOptions {
-  readonly config: ResolvedConfig;
+  /** Its config and engine are read on each request: a reload replaces them. */
   readonly runtime: Runtime;
   readonly stats: LiveStats;
   readonly metricsUrl: string | null;
@@ -35,11 +34,10 @@ export interface RoutesOptions {
 
 /** The control socket's routes: status, one file's live state, and clearing a failure for `sluice retry`. */
 export function controlRoutes(o: RoutesOptions): Routes {
-  const intake = o.runtime.engine.intake;
   return {
     'GET /status': () => {
       const body: DaemonStatus = {
-        running: true, pid: process.pid, stateDir: o.config.stateDir, config: o.config.file, metrics: o.metricsUrl,
+        running: true, pid: process.pid, stateDir: o.runtime.config.stateDir, config: o.runtime.config.file, metrics: o.metricsUrl,
         ...o.stats.snapshot(),
       };
       return { status: 200, body };
@@ -47,6 +45,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
     'GET /file': ({ query }) => {
       const pipeline = query.get('pipeline') ?? '';
       const relPath = query.get('path') ?? '';
+      const intake = o.runtime.engine.intake;
       const entry = intake.lookup(pipeline, relPath);
       if (!entry) return { status: 200, body: null };
       const now = Date.now();
@@ -66,7 +65,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
       if (typeof pipeline !== 'string' || typeof path !== 'string') {
         return { status: 400, body: { error: 'expected { pipeline, path }' } };
       }
-      if (!o.config.pipelines.some((p) => p.name === pipeline)) {
+      if (!o.runtime.config.pipelines.some((p) => p.name === pipeline)) {
         return { status: 404, body: { error: `the daemon has no pipeline named ${pipeline}` } };
       }
       const record = o.runtime.store.get(pipeline, path);

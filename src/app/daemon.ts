@@ -26,8 +26,9 @@ export interface DaemonOptions {
  * abort() cuts in-flight work at once (a second signal).
  */
 export class Daemon {
-  readonly #o: DaemonOptions;
-  readonly #stop = new AbortController();
+  #o: DaemonOptions;
+  /** Aborted by close(), and by reload() for the watcher and scans of the config it replaces. */
+  #stop = new AbortController();
   #runtime: Runtime | null = null;
   #ops: Ops | null = null;
   #watcher: InputWatcher | null = null;
@@ -38,6 +39,9 @@ export class Daemon {
   #folderTimer: NodeJS.Timeout | null = null;
   #folderScan: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
+  /** The last reload, which the next one (and close) waits for; rescans wait while one runs. */
+  #reloading: Promise<void> = Promise.resolve();
+  #paused = false;
   #fatal: unknown = null;
   #done!: (err?: unknown) => void;
   /** Settles when the daemon has closed: resolves after a graceful stop, rejects with a fatal error. */
@@ -63,6 +67,13 @@ export class Daemon {
       onOverflow: () => this.rescan(),
     });
     this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
+    await this.#watch();
+    this.#scanning = this.#scan('scan');
+    this.#schedule();
+  }
+
+  async #watch(): Promise<void> {
+    const { config, events } = this.#o;
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
     this.#watcher = new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
@@ -74,8 +85,46 @@ export class Daemon {
     });
     await this.#watcher.start();
     events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
-    this.#scanning = this.#scan('scan');
-    this.#schedule();
+  }
+
+  /**
+   * Applies a new config with the same stateDir, without losing queued work or restarting jobs in flight: stops the
+   * watcher and scans, hands over to a new engine (runtime.replaceEngine: in-flight jobs finish under the old config),
+   * watches the new input folders and scans them; once the old jobs are done, scans again for their files and for
+   * what was queued (events are hints, the scan is the truth). Reloads run one after another; none after close().
+   */
+  reload(config: ResolvedConfig): Promise<void> {
+    const next = this.#reloading.then(() => this.#reload(config));
+    this.#reloading = next.catch(() => {});
+    return next;
+  }
+
+  async #reload(config: ResolvedConfig): Promise<void> {
+    if (this.#closing || !this.#runtime) return;
+    this.#paused = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#folderTimer) clearTimeout(this.#folderTimer);
+    this.#folderTimer = null;
+    this.#newFolders.clear();
+    const stopped = this.#stop;
+    this.#stop = new AbortController();
+    stopped.abort();
+    try {
+      await this.#watcher?.close();
+      await this.#scanning;
+      await this.#folderScan;
+      // Throws only when a new input folder cannot be created: then the old config keeps running, watched again.
+      const { retired } = await this.#runtime.replaceEngine(config);
+      this.#o = { ...this.#o, config };
+      this.#ops?.reconfigure(config);
+      void retired.then(() => this.rescan('scan'), () => {});
+    } finally {
+      await this.#watch();
+      this.#paused = false;
+      this.#rescanWanted = false;
+      this.rescan('scan');
+      this.#schedule();
+    }
   }
 
   #hint(absPath: string): void {
@@ -109,6 +158,7 @@ export class Daemon {
     const folders = [...this.#newFolders].sort((a, b) => a.length - b.length);
     this.#newFolders.clear();
     const intake = this.#runtime!.engine.intake;
+    const signal = this.#stop.signal;
     try {
       const walked: string[] = [];
       for (const folder of folders) {
@@ -117,33 +167,34 @@ export class Daemon {
         for (const p of this.#o.config.pipelines) {
           const rel = path.relative(p.input.dir, folder);
           if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-          await feedFolder(p, rel.split(path.sep).join('/'), intake, this.#stop.signal);
+          await feedFolder(p, rel.split(path.sep).join('/'), intake, signal);
         }
       }
     } catch (err) {
-      if (!this.#stop.signal.aborted) this.#onFatal(err);
+      if (!signal.aborted) this.#onFatal(err);
     }
   }
 
   /** Asks for a reconciliation scan; coalesced with one already running. */
-  rescan(): void {
+  rescan(via: 'scan' | 'rescan' = 'rescan'): void {
     if (this.#closing) return;
-    if (this.#scanning) {
+    if (this.#scanning || this.#paused) {
       this.#rescanWanted = true;
       return;
     }
-    this.#scanning = this.#scan('rescan');
+    this.#scanning = this.#scan(via);
   }
 
   async #scan(via: 'scan' | 'rescan'): Promise<void> {
     const runtime = this.#runtime!;
+    const signal = this.#stop.signal;
     try {
-      await feed(this.#o.config.pipelines, runtime.engine.intake, this.#o.events, via, this.#stop.signal);
+      await feed(this.#o.config.pipelines, runtime.engine.intake, this.#o.events, via, signal);
     } catch (err) {
-      if (!this.#stop.signal.aborted) this.#onFatal(err);
+      if (!signal.aborted) this.#onFatal(err);
     }
     this.#scanning = null;
-    if (this.#rescanWanted && !this.#closing) {
+    if (this.#rescanWanted && !this.#closing && !this.#paused) {
       this.#rescanWanted = false;
       this.rescan();
     }
@@ -171,6 +222,7 @@ export class Daemon {
   }
 
   async #close(): Promise<void> {
+    await this.#reloading;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#folderTimer) clearTimeout(this.#folderTimer);
     this.#stop.abort();
@@ -192,7 +244,7 @@ export class Daemon {
 
   /** Aborts in-flight work now (the second SIGTERM / SIGINT). */
   abort(): void {
-    this.#runtime?.engine.abort();
+    this.#runtime?.abort();
     void this.close();
   }
 }

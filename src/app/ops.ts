@@ -22,13 +22,17 @@ export interface OpsOptions {
  */
 export class Ops {
   readonly stats: LiveStats;
+  readonly #registry: Metrics | null;
   readonly #control: ControlServer | null;
   readonly #metrics: HttpService | null;
   readonly #unsubscribe: () => void;
   #closing: Promise<void> | null = null;
 
-  private constructor(stats: LiveStats, control: ControlServer | null, metrics: HttpService | null, unsubscribe: () => void) {
+  private constructor(
+    stats: LiveStats, registry: Metrics | null, control: ControlServer | null, metrics: HttpService | null, unsubscribe: () => void,
+  ) {
     this.stats = stats;
+    this.#registry = registry;
     this.#control = control;
     this.#metrics = metrics;
     this.#unsubscribe = unsubscribe;
@@ -36,17 +40,20 @@ export class Ops {
 
   static async start(o: OpsOptions): Promise<Ops> {
     const { config, events, runtime } = o;
-    const engine = runtime.engine;
-    const stats = new LiveStats(config.pipelines, { state: o.state, queues: () => engine.queues(), files: () => engine.intake.entries() });
+    // The engine is read through the runtime on every call: a reload replaces it.
+    const stats = new LiveStats(config.pipelines, {
+      state: o.state, queues: () => runtime.engine.queues(), files: () => runtime.engine.intake.entries(),
+    });
     const unsubscribe = [events.on(stats.listener)];
     let metrics: HttpService | null = null;
+    let registry: Metrics | null = null;
     let metricsUrl: string | null = null;
     try {
       if (config.metrics) {
-        const registry = new Metrics(config.pipelines.map((p) => p.name), stats);
-        unsubscribe.push(events.on(registry.listener));
+        const prom = (registry = new Metrics(config.pipelines.map((p) => p.name), stats));
+        unsubscribe.push(events.on(prom.listener));
         metrics = await listenMetrics(config.metrics, {
-          'GET /metrics': async () => ({ status: 200, body: await registry.registry.metrics(), type: registry.registry.contentType }),
+          'GET /metrics': async () => ({ status: 200, body: await prom.registry.metrics(), type: prom.registry.contentType }),
           'GET /healthz': () => (o.state() === 'running' ? { status: 200, body: 'ok\n' } : { status: 503, body: `${o.state()}\n` }),
         });
         const host = config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host;
@@ -55,18 +62,24 @@ export class Ops {
       }
       let control: ControlServer | null = null;
       try {
-        control = await ControlServer.listen(config.stateDir, controlRoutes({ config, runtime, stats, metricsUrl }));
+        control = await ControlServer.listen(config.stateDir, controlRoutes({ runtime, stats, metricsUrl }));
         events.emit({ type: 'listening', what: 'control', address: control.path });
       } catch (err) {
         // Files are still processed; only status, explain's live part and retry's coordination are missing.
         events.emit({ type: 'warning', code: 'CONTROL_UNAVAILABLE', message: `${(err as Error).message}; sluice status will not see this daemon` });
       }
-      return new Ops(stats, control, metrics, () => unsubscribe.forEach((u) => u()));
+      return new Ops(stats, registry, control, metrics, () => unsubscribe.forEach((u) => u()));
     } catch (err) {
       await metrics?.close();
       unsubscribe.forEach((u) => u());
       throw err;
     }
+  }
+
+  /** Follows a reloaded config (the control routes read the runtime's config and engine themselves). */
+  reconfigure(config: ResolvedConfig): void {
+    this.stats.reconfigure(config.pipelines);
+    this.#registry?.reconfigure(config.pipelines.map((p) => p.name));
   }
 
   /** Stops the control socket (removing it) and the metrics server. Idempotent. */

@@ -11,9 +11,19 @@ import type { TransformLog } from '../transforms/types.js';
 
 /** What both composition roots (daemon, one-shot) share: the lock, the store, recovery, the engine. */
 export interface Runtime {
+  /** The config the current engine runs (a reload replaces both). */
   readonly config: ResolvedConfig;
   readonly store: SqliteStore;
   readonly engine: Engine;
+  /**
+   * A config reload (same stateDir): the current engine stops taking work and its jobs in flight finish under the old
+   * config, never aborted; a new engine on `config` starts at once, on the same lock, store and output path locks, and
+   * leaves those in-flight files alone until they are done. `retired` resolves then: rescan, since queued and settling
+   * files were dropped with the old engine (the scan is the truth).
+   */
+  replaceEngine(config: ResolvedConfig): Promise<{ retired: Promise<void> }>;
+  /** Aborts every job in flight at once, a retiring engine's too. */
+  abort(): void;
   /** Stops the engine within `graceMs`, removes empty temp folders, closes the store and releases the lock. */
   close(graceMs: number): Promise<void>;
 }
@@ -34,24 +44,68 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     store = new SqliteStore(o.config.stateDir);
     await recover(o.config, store, o.events);
     for (const p of o.config.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
-    const engine = new Engine({ config: o.config, store, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow });
-    engine.start();
     const opened = store;
+    const newEngine = (config: ResolvedConfig, locks?: Engine['locks']) => {
+      const engine = new Engine({ config, store: opened, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow, locks });
+      engine.start();
+      return engine;
+    };
+    let config = o.config;
+    let engine = newEngine(config);
+    /** Engines a reload replaced whose jobs still run. */
+    const retiring = new Set<Engine>();
+    const replaceEngine = async (next: ResolvedConfig) => {
+      for (const p of next.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
+      const old = engine;
+      const running = old.intake.runningKeys();
+      engine = newEngine(next, old.locks);
+      config = next;
+      const release = engine.intake.hold(running);
+      retiring.add(old);
+      const retired = old.retire().finally(() => {
+        retiring.delete(old);
+        release();
+      });
+      return { retired };
+    };
     let closing: Promise<void> | null = null;
     const close = async (graceMs: number) => {
       try {
-        await engine.drain(graceMs);
-        await removeEmptyTempDirs(o.config);
+        await Promise.all([engine.drain(graceMs), ...[...retiring].map((e) => drainRetired(e, graceMs))]);
+        await removeEmptyTempDirs(config);
       } finally {
         opened.close();
         lock.release();
       }
     };
-    return { config: o.config, store, engine, close: (graceMs) => (closing ??= close(graceMs)) };
+    return {
+      get config() {
+        return config;
+      },
+      store,
+      get engine() {
+        return engine;
+      },
+      replaceEngine,
+      abort: () => {
+        for (const e of [engine, ...retiring]) e.abort();
+      },
+      close: (graceMs) => (closing ??= close(graceMs)),
+    };
   } catch (err) {
     store?.close();
     lock.release();
     throw err;
+  }
+}
+
+/** Gives a retiring engine's jobs `graceMs` more, then aborts them (shutdown during a reload). */
+async function drainRetired(engine: Engine, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => engine.abort(), graceMs);
+  try {
+    await engine.retire();
+  } finally {
+    clearTimeout(timer);
   }
 }
 

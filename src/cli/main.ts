@@ -4,6 +4,7 @@ import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { retryCommand } from './commands/retry.js';
+import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { watchCommand } from './commands/watch.js';
@@ -23,6 +24,7 @@ function program(setExit: (code: number) => void): Command {
   cli.command('run').description('process every eligible file that is not up to date, then exit')
     .option('-c, --config <file>', 'config file').option('--json', 'print the run report as one JSON object on stdout')
     .option('--dry-run', 'print what would be processed and change nothing')
+    .option('--report <file>', 'also write the run report (the --json object) to FILE, atomically')
     .action(async (o) => setExit(await runCommand(o, global())));
   cli.command('watch').description('run as a service: process what is there, then watch (SIGTERM/SIGINT to stop)')
     .option('-c, --config <file>', 'config file')
@@ -39,6 +41,9 @@ function program(setExit: (code: number) => void): Command {
   cli.command('retry').description('move quarantined inputs back to be processed again')
     .argument('[paths...]', 'quarantined files (or their original input paths)').option('--all', 'every quarantined input')
     .option('-c, --config <file>', 'config file').action(async (p: string[], o) => setExit(await retryCommand(p, o)));
+  cli.command('init').description('write a commented starter sluice.yaml into the current directory')
+    .option('--force', 'replace an existing sluice.yaml')
+    .action(async (o) => setExit(await initCommand(o)));
   for (const sub of cli.commands) sub.exitOverride().showHelpAfterError('(run sluice --help for usage)');
   return cli;
 }

@@ -16,3 +16,12 @@ export function onStopSignals(first: () => void, second: () => void): () => void
     process.off('SIGINT', handler);
   };
 }
+
+/** Calls `reload` on every SIGHUP (the conventional "re-read your config"). Returns a function that removes the handler. */
+export function onReloadSignal(reload: () => void): () => void {
+  const handler = () => reload();
+  process.on('SIGHUP', handler);
+  return () => {
+    process.off('SIGHUP', handler);
+  };
+}

@@ -6,6 +6,10 @@ export interface LoggerOptions {
   readonly format: LogFormat;
   /** Also write JSON lines here, rotated by size. */
   readonly file?: string | null;
+  /** Size at which the file is rotated. @default 10 MiB */
+  readonly maxBytes?: number;
+  /** Rotated files kept (`sluice.log`, `sluice1.log`, … with the newest always in `file`). @default 5 */
+  readonly maxFiles?: number;
 }
 
 export type Logger = winston.Logger;
@@ -28,8 +32,7 @@ const json = winston.format.combine(
   winston.format.json(),
 );
 
-/** The only place that knows winston: stderr in the chosen format, plus an optional rotated JSON-lines file. */
-export function createLogger(options: LoggerOptions): Logger {
+function transportsFor(options: LoggerOptions): winston.transport[] {
   const transports: winston.transport[] = [
     new winston.transports.Console({
       stderrLevels: ['error', 'warn', 'info', 'debug'],
@@ -38,10 +41,23 @@ export function createLogger(options: LoggerOptions): Logger {
   ];
   if (options.file) {
     transports.push(new winston.transports.File({
-      filename: options.file, format: json, maxsize: 10 * 1024 * 1024, maxFiles: 5, tailable: true,
+      filename: options.file, format: json, maxsize: options.maxBytes ?? 10 * 1024 * 1024, maxFiles: options.maxFiles ?? 5,
+      tailable: true,
     }));
   }
-  return winston.createLogger({ level: options.level, transports });
+  return transports;
+}
+
+/** The only place that knows winston: stderr in the chosen format, plus an optional rotated JSON-lines file. */
+export function createLogger(options: LoggerOptions): Logger {
+  return winston.createLogger({ level: options.level, transports: transportsFor(options) });
+}
+
+/** Applies new options to a running logger (a config reload): level, format and file; the old file is closed. */
+export function reconfigureLogger(logger: Logger, options: LoggerOptions): void {
+  const old = [...logger.transports];
+  logger.configure({ level: options.level, transports: transportsFor(options) });
+  for (const transport of old) (transport as { close?: () => void }).close?.();
 }
 
 /** Flushes and closes every transport. */

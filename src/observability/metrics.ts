@@ -11,6 +11,7 @@ const outcomes = ['processed', 'unchanged', 'failed'] as const;
  */
 export class Metrics {
   readonly registry = new Registry();
+  readonly #known = new Set<string>();
   readonly #files: Counter<'pipeline' | 'outcome'>;
   readonly #rescans: Counter<'pipeline'>;
   readonly #retries: Counter<'pipeline'>;
@@ -20,7 +21,7 @@ export class Metrics {
 
   constructor(pipelines: readonly string[], stats: LiveStats) {
     const registers = [this.registry];
-    const known = new Set(pipelines);
+    const known = this.#known;
     this.#files = new Counter({
       name: 'sluice_files_total', help: 'Inputs by pipeline and outcome since the daemon started (failed: after every attempt).',
       labelNames: ['pipeline', 'outcome'], registers,
@@ -30,11 +31,6 @@ export class Metrics {
       labelNames: ['pipeline'], registers,
     });
     this.#retries = new Counter({ name: 'sluice_retries_total', help: 'Failed attempts that are retried.', labelNames: ['pipeline'], registers });
-    for (const pipeline of pipelines) {
-      for (const outcome of outcomes) this.#files.inc({ pipeline, outcome }, 0);
-      this.#rescans.inc({ pipeline }, 0);
-      this.#retries.inc({ pipeline }, 0);
-    }
     this.#stages = new Histogram({
       name: 'sluice_stage_duration_seconds', help: 'Duration of successful stage attempts.',
       labelNames: ['pipeline', 'stage'], buckets: [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10, 30, 120, 600], registers,
@@ -47,11 +43,23 @@ export class Metrics {
       name: 'sluice_file_duration_seconds', help: 'From queued to committed, for processed inputs.',
       labelNames: ['pipeline'], buckets: [0.01, 0.1, 0.5, 1, 5, 30, 120, 600, 3600], registers,
     });
+    this.reconfigure(pipelines);
     this.#gauges(stats, known);
     this.listener = (e) => this.#on(e, known);
   }
 
   readonly listener: (e: EngineEvent) => void;
+
+  /** Follows a reloaded config: new pipelines get their series at zero; series of removed ones stay, frozen. */
+  reconfigure(pipelines: readonly string[]): void {
+    for (const pipeline of pipelines) {
+      if (this.#known.has(pipeline)) continue;
+      this.#known.add(pipeline);
+      for (const outcome of outcomes) this.#files.inc({ pipeline, outcome }, 0);
+      this.#rescans.inc({ pipeline }, 0);
+      this.#retries.inc({ pipeline }, 0);
+    }
+  }
 
   #on(e: EngineEvent, known: ReadonlySet<string>): void {
     if (!('pipeline' in e) || !known.has(e.pipeline)) return;

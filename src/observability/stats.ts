@@ -73,15 +73,21 @@ const maxJobs = 10_000;
  */
 export class LiveStats {
   readonly #probe: EngineProbe;
-  readonly #stages: ReadonlyMap<string, readonly string[]>;
+  #stages: ReadonlyMap<string, readonly string[]> = new Map();
   readonly #counts = new Map<string, Counts>();
   readonly #jobs = new Map<string, Job>();
   readonly #started = Date.now();
 
   constructor(pipelines: readonly { readonly name: string; readonly stages: readonly { readonly use: string }[] }[], probe: EngineProbe) {
     this.#probe = probe;
+    this.reconfigure(pipelines);
+  }
+
+  /** Follows a reloaded config: counts of kept pipelines go on, new ones start at zero, removed ones are dropped. */
+  reconfigure(pipelines: readonly { readonly name: string; readonly stages: readonly { readonly use: string }[] }[]): void {
     this.#stages = new Map(pipelines.map((p) => [p.name, p.stages.map((s) => s.use)]));
-    for (const p of pipelines) this.#counts.set(p.name, { processed: 0, unchanged: 0, failed: 0, failedBefore: 0 });
+    for (const name of this.#counts.keys()) if (!this.#stages.has(name)) this.#counts.delete(name);
+    for (const p of pipelines) if (!this.#counts.has(p.name)) this.#counts.set(p.name, { processed: 0, unchanged: 0, failed: 0, failedBefore: 0 });
   }
 
   readonly listener = (e: EngineEvent): void => {

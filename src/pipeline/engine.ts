@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly onOverflow?: () => void;
   /** Told when the engine cannot go on (the state store failed). */
   readonly onFatal: (err: unknown) => void;
+  /** Output path locks to share with another engine of the same process (the one a config reload replaces). */
+  readonly locks?: KeyedLock<string>;
 }
 
 /** Fewest files that may settle at once; more with a larger queue. */
@@ -36,13 +38,14 @@ export class Engine {
   readonly #queues = new Map<string, BoundedQueue<Job>>();
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
-  readonly #locks = new KeyedLock<string>();
+  readonly #locks: KeyedLock<string>;
   readonly #dirs = new DirCache();
   #dispatchers: Promise<void>[] = [];
   #draining: Promise<void> | null = null;
 
   constructor(options: EngineOptions) {
     this.#o = options;
+    this.#locks = options.locks ?? new KeyedLock<string>();
     for (const p of options.config.pipelines) this.#queues.set(p.name, new BoundedQueue<Job>(options.config.queue.capacity));
     this.intake = new Intake({
       store: options.store, queues: this.#queues, events: options.events,
@@ -132,14 +135,28 @@ export class Engine {
     return this.#draining;
   }
 
-  async #drain(graceMs: number): Promise<void> {
+  /**
+   * Stops taking work and lets the jobs in flight finish however long they take, never aborting them (a config reload
+   * hands over to a new engine). Shares drain()'s promise: bound the wait with abort().
+   */
+  retire(): Promise<void> {
+    this.#draining ??= this.#drain(null);
+    return this.#draining;
+  }
+
+  /** The output path locks, for an engine that takes over from this one. */
+  get locks(): KeyedLock<string> {
+    return this.#locks;
+  }
+
+  async #drain(graceMs: number | null): Promise<void> {
     this.intake.close();
     for (const queue of this.#queues.values()) {
       queue.close();
       while (queue.tryGet() !== undefined) queue.taskDone();
     }
-    this.#o.events.emit({ type: 'draining', inFlight: this.#running.size, graceMs });
-    const timer = setTimeout(() => this.abort(), graceMs);
+    if (graceMs !== null) this.#o.events.emit({ type: 'draining', inFlight: this.#running.size, graceMs });
+    const timer = graceMs === null ? undefined : setTimeout(() => this.abort(), graceMs);
     try {
       await Promise.all([...this.#running]);
     } finally {

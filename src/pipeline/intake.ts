@@ -60,6 +60,8 @@ export class Intake {
   readonly #entries = new Map<string, Entry>();
   readonly #slots: Semaphore;
   readonly #closed = new AbortController();
+  /** Keys another engine is still working on (a config reload): not admitted until released. Bounded by its jobs. */
+  readonly #held = new Set<string>();
   #idleWaiters: (() => void)[] = [];
   #overflowing = false;
   #order = 0;
@@ -112,9 +114,9 @@ export class Intake {
     });
   }
 
-  /** True when there is nothing to admit: the intake is closed, or the file is known (a running one will run again). */
+  /** True when there is nothing to admit: the intake is closed, the file is held, or known (a running one will run again). */
   #merge(key: string): boolean {
-    if (this.#closed.signal.aborted) return true;
+    if (this.#closed.signal.aborted || this.#held.has(key)) return true;
     const entry = this.#entries.get(key);
     if (!entry) return false;
     if (entry.state === 'running') entry.dirty = true;
@@ -142,6 +144,23 @@ export class Intake {
       return;
     }
     this.#drop(key, entry);
+  }
+
+  /** Keys (see job.ts `jobKey`) of the jobs running now. */
+  runningKeys(): string[] {
+    return [...this.#entries].filter(([, e]) => e.state === 'running').map(([key]) => key);
+  }
+
+  /**
+   * Refuses the files `keys` name until the returned function is called: another engine still runs them (a config
+   * reload). Offers and hints for them are dropped meanwhile, so the caller rescans after releasing.
+   */
+  hold(keys: Iterable<string>): () => void {
+    const held = [...keys];
+    for (const key of held) this.#held.add(key);
+    return () => {
+      for (const key of held) this.#held.delete(key);
+    };
   }
 
   /** Resolves when no file is settling, queued or running. */

@@ -1,6 +1,8 @@
 import { planRun } from '../../app/dry-run.js';
 import { runOnce } from '../../app/run-once.js';
 import { ExitCode } from '../../errors.js';
+import { showProgress } from '../progress.js';
+import { ReportFile } from '../report-file.js';
 import { openSession, type GlobalOptions } from '../session.js';
 import { onStopSignals } from '../signals.js';
 
@@ -8,19 +10,32 @@ export interface RunOptions {
   readonly config?: string;
   readonly json?: boolean;
   readonly dryRun?: boolean;
+  /** `--report FILE`: also write the `--json` object there. */
+  readonly report?: string;
 }
 
 /** `sluice run`: one-shot; exit 0 all good, 1 some files failed, 130 interrupted. */
 export async function runCommand(options: RunOptions, global: GlobalOptions): Promise<number> {
+  const reportFile = options.report === undefined ? null : ReportFile.check(options.report);
   const session = await openSession(options.config, global);
   try {
-    if (options.dryRun) return await dryRun(session.config, options.json ?? false);
+    if (options.dryRun) return await dryRun(session.config, options.json ?? false, reportFile);
     const interrupt = new AbortController();
     const stopSignals = onStopSignals(() => interrupt.abort(), () => process.exit(ExitCode.interrupted));
     try {
-      const { report, interrupted } = await runOnce({ ...session, signal: interrupt.signal });
+      const stopProgress = showProgress({
+        events: session.events, logger: session.logger, pipelines: session.config.pipelines.length, tty: process.stderr.isTTY === true,
+      });
+      let result;
+      try {
+        result = await runOnce({ ...session, signal: interrupt.signal });
+      } finally {
+        stopProgress();
+      }
+      const { report, interrupted } = result;
       if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else session.logger.info(`run done: ${report.processed} processed, ${report.unchanged} unchanged, ${report.failed} failed`, { durationMs: report.durationMs });
+      await reportFile?.write(report);
       if (interrupted) return ExitCode.interrupted;
       return report.failed > 0 ? ExitCode.failures : ExitCode.ok;
     } finally {
@@ -31,8 +46,9 @@ export async function runCommand(options: RunOptions, global: GlobalOptions): Pr
   }
 }
 
-async function dryRun(config: Parameters<typeof planRun>[0], json: boolean): Promise<number> {
+async function dryRun(config: Parameters<typeof planRun>[0], json: boolean, reportFile: ReportFile | null): Promise<number> {
   const planned = await planRun(config);
+  await reportFile?.write({ dryRun: true, files: planned });
   if (json) {
     process.stdout.write(`${JSON.stringify({ dryRun: true, files: planned })}\n`);
     return ExitCode.ok;

@@ -1,21 +1,34 @@
+import { ActivitySummary } from '../../app/activity-summary.js';
 import { Daemon } from '../../app/daemon.js';
 import { ExitCode } from '../../errors.js';
+import { ConfigReloader } from '../reload.js';
 import { openSession, type GlobalOptions } from '../session.js';
-import { onStopSignals } from '../signals.js';
+import { onReloadSignal, onStopSignals } from '../signals.js';
+import { startSummary } from '../summary.js';
 
-/** `sluice watch`: service mode in the foreground; SIGTERM/SIGINT drain within shutdownGraceMs and exit 0. */
+/**
+ * `sluice watch`: service mode in the foreground; SIGTERM/SIGINT drain within shutdownGraceMs and exit 0; SIGHUP reloads
+ * the config file.
+ */
 export async function watchCommand(options: { config?: string }, global: GlobalOptions): Promise<number> {
   const session = await openSession(options.config, global);
   try {
     const daemon = new Daemon(session);
     const stopSignals = onStopSignals(() => void daemon.close(), () => daemon.abort());
+    let summary: ActivitySummary | null = null;
+    const reloader = new ConfigReloader(session.config, { daemon, logger: session.logger, global });
+    // Handled from the start: a SIGHUP before the daemon runs is answered with a log line, never the default (exit).
+    const stopReload = onReloadSignal(() => void reloader.request());
     try {
       await daemon.start();
+      summary = startSummary(session.events, session.logger);
       await daemon.finished;
     } catch (err) {
       await daemon.close().catch(() => {});
       throw err;
     } finally {
+      summary?.close();
+      stopReload();
       stopSignals();
     }
     session.logger.info('stopped');
