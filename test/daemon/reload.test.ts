@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { debugJson, pipeline, Sandbox, shStage, waitFor, type SluiceProcess } from '../helpers/process.js';
+import { cliJson } from '../ops/helpers.js';
 
 // SIGHUP reloads the config file: a valid new config applies to new work without losing queued work or restarting
 // jobs in flight; an invalid one is refused with a logged error and the old config keeps running.
@@ -40,6 +41,9 @@ describe('sluice watch: SIGHUP reloads the config', () => {
     box.write('inbox-b/new.txt', 'new');
     await sluice.processed('new.txt');
     assert.equal(box.read('out-b/new.txt')?.toString(), 'new');
+    const status = await cliJson(box, ['status']);
+    assert.deepEqual(status.pipelines.map((p: { name: string; processed: number }) => [p.name, p.processed]), [['a', 0], ['b', 1]],
+      'status follows the reloaded config');
     box.write('gate', '');
     await sluice.processed('slow.txt');
     await sluice.processed('queued.txt');
