@@ -8,8 +8,11 @@ export interface StoredStatus {
   readonly running: false;
   readonly stateDir: string;
   readonly config: string | null;
-  /** Per configured pipeline: inputs recorded as done and as failed (all time, not since a start). */
-  readonly pipelines: readonly { readonly name: string; readonly done: number; readonly failed: number }[];
+  /**
+   * Per configured pipeline: inputs recorded as done and as failed (all time, not since a start). `processed` repeats
+   * `done` so that scripts read the same key whether a daemon runs or not.
+   */
+  readonly pipelines: readonly { readonly name: string; readonly done: number; readonly processed: number; readonly failed: number }[];
 }
 
 export type Status = DaemonStatus | StoredStatus;
@@ -23,7 +26,10 @@ export async function readStatus(config: ResolvedConfig): Promise<Status> {
     const counts = new Map(store.counts().map((c) => [c.pipeline, c]));
     return {
       running: false, stateDir: config.stateDir, config: config.file,
-      pipelines: config.pipelines.map((p) => ({ name: p.name, done: counts.get(p.name)?.done ?? 0, failed: counts.get(p.name)?.failed ?? 0 })),
+      pipelines: config.pipelines.map((p) => {
+        const done = counts.get(p.name)?.done ?? 0;
+        return { name: p.name, done, processed: done, failed: counts.get(p.name)?.failed ?? 0 };
+      }),
     };
   } finally {
     store.close();

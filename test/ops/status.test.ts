@@ -20,7 +20,7 @@ describe('sluice status', () => {
   test('without a daemon: the store counts, running false, exit 0 (before any state exists too)', async () => {
     const config = box.config({ pipelines: [pipeline({ stages: [shStage('case "$1" in *bad*) exit 3;; esac; cp "$1" "$2"')] })] });
     const empty = await cliJson(box, ['status', '-c', config]);
-    assert.deepEqual(empty, { running: false, stateDir: box.path('.sluice'), config, pipelines: [{ name: 'p', done: 0, failed: 0 }] });
+    assert.deepEqual(empty, { running: false, stateDir: box.path('.sluice'), config, pipelines: [{ name: 'p', done: 0, processed: 0, failed: 0 }] });
     assert.equal(fs.existsSync(box.path('.sluice')), false, 'status creates nothing');
 
     box.write('inbox/a.txt', 'a');
@@ -29,7 +29,7 @@ describe('sluice status', () => {
     assert.equal((await box.run(['run', '-c', config])).code, 1);
     const after = await cliJson(box, ['status', '-c', config]);
     assert.equal(after['running'], false);
-    assert.deepEqual(after['pipelines'], [{ name: 'p', done: 2, failed: 1 }]);
+    assert.deepEqual(after['pipelines'], [{ name: 'p', done: 2, processed: 2, failed: 1 }]);
 
     const human = await box.run(['status', '-c', config]);
     assert.equal(human.code, 0);
@@ -100,7 +100,7 @@ describe('sluice status', () => {
     assert.equal(fs.existsSync(box.path('.sluice/control.sock')), false, 'the socket is removed on close');
     const stored = await cliJson(box, ['status', '-c', config]);
     assert.equal(stored['running'], false);
-    assert.deepEqual(stored['pipelines'][0], { name: 'p', done: 7, failed: 0 });
+    assert.deepEqual(stored['pipelines'][0], { name: 'p', done: 7, processed: 7, failed: 0 });
   });
 
   test('a socket left by a killed daemon reads as not running, and the next daemon replaces it', async () => {
