@@ -109,7 +109,10 @@ export class Engine {
         events.emit({ type: 'processed', ...at, outputs: outcome.outputs, durationMs: Date.now() - job.queuedAt });
         break;
       case 'failed':
-        events.emit({ type: 'failed', ...at, stage: outcome.stage, attempts: outcome.attempts, code: outcome.code, message: outcome.message });
+        events.emit({
+          type: 'failed', ...at, stage: outcome.stage, attempts: outcome.attempts, code: outcome.code, message: outcome.message,
+          errorClass: outcome.errorClass,
+        });
         break;
       case 'changed': events.emit({ type: 'changed', ...at }); break;
       case 'vanished':
