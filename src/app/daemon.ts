@@ -59,6 +59,7 @@ export class Daemon {
       config, events, log: this.#o.log,
       onFatal: (err) => this.#onFatal(err),
       onOverflow: () => this.rescan(),
+      onFolder: (abs) => this.#newFolder(abs),
     });
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
     this.#watcher = new InputWatcher(roots, {

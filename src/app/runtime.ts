@@ -24,6 +24,7 @@ export interface RuntimeOptions {
   readonly log: TransformLog;
   readonly onFatal: (err: unknown) => void;
   readonly onOverflow?: () => void;
+  readonly onFolder?: (absPath: string) => void;
 }
 
 /** Takes the instance lock, opens the store, recovers from an earlier crash, creates input folders, starts the engine. */
@@ -34,7 +35,10 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     store = new SqliteStore(o.config.stateDir);
     await recover(o.config, store, o.events);
     for (const p of o.config.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
-    const engine = new Engine({ config: o.config, store, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow });
+    const engine = new Engine({
+      config: o.config, store, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow,
+      onFolder: o.onFolder,
+    });
     engine.start();
     const opened = store;
     let closing: Promise<void> | null = null;

@@ -18,6 +18,8 @@ export interface EngineOptions {
   readonly log: TransformLog;
   /** Told when a watch hint was dropped for lack of room: the caller schedules a rescan. */
   readonly onOverflow?: () => void;
+  /** Told when an input turned out to be a folder (a file replaced by one): its files are inputs to look for. */
+  readonly onFolder?: (absPath: string) => void;
   /** Told when the engine cannot go on (the state store failed). */
   readonly onFatal: (err: unknown) => void;
 }
@@ -48,6 +50,7 @@ export class Engine {
       store: options.store, queues: this.#queues, events: options.events,
       settleCapacity: Math.max(minSettleCapacity, options.config.queue.capacity),
       onOverflow: () => options.onOverflow?.(), onFatal: (err) => options.onFatal(err),
+      onFolder: (abs) => options.onFolder?.(abs),
     });
   }
 
