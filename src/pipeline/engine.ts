@@ -92,6 +92,12 @@ export class Engine {
         release();
         return;
       }
+      if (this.#draining) {
+        // Taken off the queue as the drain began: left untouched for next time, like the rest of the queue.
+        release();
+        queue.taskDone();
+        return;
+      }
       this.intake.started(job);
       const run: Promise<void> = runJob(job, ctx)
         .then((outcome) => this.#finish(job, outcome), (err: unknown) => this.#o.onFatal(err))
@@ -142,12 +148,18 @@ export class Engine {
     this.#o.events.emit({ type: 'draining', inFlight: this.#running.size, graceMs });
     const timer = setTimeout(() => this.abort(), graceMs);
     try {
-      await Promise.all([...this.#running]);
+      await this.#settled();
     } finally {
       clearTimeout(timer);
     }
     this.abort();
     await Promise.all(this.#dispatchers);
+    await this.#settled();
+  }
+
+  /** Resolves when no job runs, including any that started while it waited. */
+  async #settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
   /** Aborts every job in flight at once (a second signal, or the grace ran out). */
