@@ -65,6 +65,7 @@ export class Daemon {
       config, events, log: this.#o.log,
       onFatal: (err) => this.#onFatal(err),
       onOverflow: () => this.rescan(),
+      onFolder: (abs) => this.#newFolder(abs),
     });
     this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
     await this.#watch();

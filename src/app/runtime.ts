@@ -34,6 +34,7 @@ export interface RuntimeOptions {
   readonly log: TransformLog;
   readonly onFatal: (err: unknown) => void;
   readonly onOverflow?: () => void;
+  readonly onFolder?: (absPath: string) => void;
 }
 
 /** Takes the instance lock, opens the store, recovers from an earlier crash, creates input folders, starts the engine. */
@@ -46,7 +47,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     for (const p of o.config.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
     const opened = store;
     const newEngine = (config: ResolvedConfig, locks?: Engine['locks']) => {
-      const engine = new Engine({ config, store: opened, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow, locks });
+      const engine = new Engine({ config, store: opened, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow,
+        onFolder: o.onFolder, locks,
+      });
       engine.start();
       return engine;
     };

@@ -6,9 +6,9 @@ import { pipelineHash } from './hash.js';
 import { describeIssues, keyPath } from './issues.js';
 import { parseConfigFile } from './parse-file.js';
 import type { Disposition, ResolvedConfig, ResolvedPipeline, ResolvedStage } from './resolved.js';
-import { configSchema, type LogFormat, type LogLevel, type RawPipeline, type RawStage } from './schema.js';
+import { configSchema, pipelineFoldersSchema, type LogFormat, type LogLevel, type RawPipeline, type RawStage } from './schema.js';
 import { parseTemplate } from './template.js';
-import { checkPipelines, duplicateNames, isWithin } from './validate.js';
+import { checkPipelines, duplicateNames, isWithin, type PipelineFolders } from './validate.js';
 
 export interface LoadOptions {
   /** `-c FILE`, relative to `cwd`. */
@@ -41,7 +41,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
     const stages = await resolveStages(p, i, location.baseDir, problems);
     pipelines.push(compilePipeline(p, i, stages, at, problems));
   }
-  problems.push(...checkPipelines(pipelines, stateDir));
+  problems.push(...duplicateNames(pipelines.map((p) => p.name)), ...checkPipelines(pipelines, stateDir));
   if (problems.length > 0) throw invalid(location, problems);
   const config: ResolvedConfig = {
     file: location.builtin ? null : location.file,
@@ -69,6 +69,9 @@ async function looseChecks(data: unknown, baseDir: string, already: readonly str
   const pipelines = (data as { pipelines?: unknown }).pipelines;
   if (!Array.isArray(pipelines)) return [];
   const problems = duplicateNames(pipelines.map((p) => (p as { name?: unknown } | null)?.name));
+  const at = (p: string) => path.resolve(baseDir, p);
+  const stateDir = configSchema.shape.stateDir.safeParse((data as { stateDir?: unknown }).stateDir);
+  problems.push(...checkPipelines(pipelines.map((p) => foldersOf(p, at)), stateDir.success ? at(stateDir.data) : undefined));
   for (const [i, p] of pipelines.entries()) {
     if (p === null || typeof p !== 'object') continue;
     const raw = p as { output?: { path?: unknown }; stages?: unknown };
@@ -83,6 +86,21 @@ async function looseChecks(data: unknown, baseDir: string, already: readonly str
     await resolveStages({ stages } as RawPipeline, i, baseDir, problems);
   }
   return problems.filter((line) => !already.some((a) => a.split(':')[0] === line.split(':')[0]));
+}
+
+/** A pipeline's folders when its name, input, output and dispositions pass the schema (other keys may not). */
+function foldersOf(raw: unknown, at: (p: string) => string): PipelineFolders | undefined {
+  const parsed = pipelineFoldersSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  return {
+    name: String((raw as { name?: unknown }).name), input: { dir: at(p.input.dir), include: p.input.include },
+    output: { dir: at(p.output.dir) }, onSuccess: disposition(p.onSuccess, at), onFailure: disposition(p.onFailure, at),
+  };
+}
+
+function disposition(d: RawPipeline['onSuccess'], at: (p: string) => string): Disposition {
+  return d === 'keep' ? { kind: 'keep' } : d === 'delete' ? { kind: 'delete' } : { kind: 'move', dir: at(d.moveTo) };
 }
 
 function invalid(location: ConfigLocation, problems: readonly string[]): ConfigError {
@@ -119,15 +137,13 @@ function compilePipeline(
 ): ResolvedPipeline {
   const { template, problems: templateProblems } = parseTemplate(p.output.path);
   for (const problem of templateProblems) problems.push(`pipelines[${i}].output.path: "${p.output.path}" ${problem}`);
-  const disposition = (d: RawPipeline['onSuccess']): Disposition =>
-    d === 'keep' ? { kind: 'keep' } : d === 'delete' ? { kind: 'delete' } : { kind: 'move', dir: at(d.moveTo) };
   const output = { dir: at(p.output.dir), template, mode: p.output.mode };
   return {
     name: p.name,
     input: { ...p.input, dir: at(p.input.dir), excludedDirs: [] },
     output,
-    onSuccess: disposition(p.onSuccess),
-    onFailure: disposition(p.onFailure),
+    onSuccess: disposition(p.onSuccess, at),
+    onFailure: disposition(p.onFailure, at),
     retry: p.retry,
     stages,
     hash: pipelineHash(stages, { dir: output.dir, path: p.output.path, mode: p.output.mode }),

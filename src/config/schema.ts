@@ -52,6 +52,9 @@ const pipeline = z.strictObject({
   stages: z.array(stage, { error: 'expected a list of stages' }).min(1, 'expected at least one stage'),
 });
 
+/** The keys the folder checks need, parsed on their own when the rest of a pipeline is refused. */
+export const pipelineFoldersSchema = pipeline.pick({ input: true, output: true, onSuccess: true, onFailure: true }).loose();
+
 export const configSchema = z.strictObject({
   stateDir: dir.default('.sluice'),
   log: z.strictObject({

@@ -1,5 +1,14 @@
 import path from 'node:path';
-import type { ResolvedPipeline } from './resolved.js';
+import type { Disposition } from './resolved.js';
+
+/** What the folder checks need to know of a pipeline. */
+export interface PipelineFolders {
+  readonly name: string;
+  readonly input: { readonly dir: string; readonly include: readonly string[] };
+  readonly output: { readonly dir: string };
+  readonly onSuccess: Disposition;
+  readonly onFailure: Disposition;
+}
 
 /** True when `inner` is `outer` or lies below it. */
 export function isWithin(outer: string, inner: string): boolean {
@@ -7,7 +16,7 @@ export function isWithin(outer: string, inner: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-function movesInputs(p: ResolvedPipeline): boolean {
+function movesInputs(p: PipelineFolders): boolean {
   return p.onSuccess.kind !== 'keep' || p.onFailure.kind !== 'keep';
 }
 
@@ -18,7 +27,7 @@ function extensionOf(glob: string): string | null {
 }
 
 /** Two include lists are provably disjoint when both only name file extensions and they share none. */
-function includesDisjoint(a: ResolvedPipeline, b: ResolvedPipeline): boolean {
+function includesDisjoint(a: PipelineFolders, b: PipelineFolders): boolean {
   const ea = a.input.include.map(extensionOf);
   const eb = b.input.include.map(extensionOf);
   if (ea.includes(null) || eb.includes(null)) return false;
@@ -38,10 +47,14 @@ export function duplicateNames(names: readonly unknown[]): string[] {
   return problems;
 }
 
-/** Refusals that need more than one key: duplicate names, overlapping inputs, folders that cannot be excluded. */
-export function checkPipelines(pipelines: readonly ResolvedPipeline[], stateDir: string): string[] {
-  const problems = duplicateNames(pipelines.map((p) => p.name));
+/**
+ * Refusals that need more than one key: overlapping inputs, folders that cannot be excluded. `pipelines` is indexed
+ * like the config's list; an undefined entry (its folders did not parse) is skipped, as is a stateDir that did not.
+ */
+export function checkPipelines(pipelines: readonly (PipelineFolders | undefined)[], stateDir: string | undefined): string[] {
+  const problems: string[] = [];
   pipelines.forEach((p, i) => {
+    if (p === undefined) return;
     const own: [string, string | null][] = [
       ['output.dir', p.output.dir],
       ['onSuccess.moveTo', p.onSuccess.kind === 'move' ? p.onSuccess.dir : null],
@@ -53,7 +66,7 @@ export function checkPipelines(pipelines: readonly ResolvedPipeline[], stateDir:
           'use a folder outside it or a subfolder of it (subfolders are excluded from the input automatically)');
       }
     }
-    if (isWithin(stateDir, p.input.dir)) {
+    if (stateDir !== undefined && isWithin(stateDir, p.input.dir)) {
       problems.push(`stateDir: ${stateDir} is the input folder of pipelines[${i}] or contains it; use another folder`);
     }
   });
@@ -61,12 +74,13 @@ export function checkPipelines(pipelines: readonly ResolvedPipeline[], stateDir:
   return problems;
 }
 
-function overlapProblems(pipelines: readonly ResolvedPipeline[]): string[] {
+function overlapProblems(pipelines: readonly (PipelineFolders | undefined)[]): string[] {
   const problems: string[] = [];
   for (let i = 0; i < pipelines.length; i++) {
     for (let j = i + 1; j < pipelines.length; j++) {
-      const a = pipelines[i]!;
-      const b = pipelines[j]!;
+      const a = pipelines[i];
+      const b = pipelines[j];
+      if (a === undefined || b === undefined) continue;
       const nested = isWithin(a.input.dir, b.input.dir) || isWithin(b.input.dir, a.input.dir);
       if (!nested || !(movesInputs(a) || movesInputs(b)) || includesDisjoint(a, b)) continue;
       problems.push(`pipelines[${j}].input: pipelines "${a.name}" and "${b.name}" read overlapping inputs ` +

@@ -20,7 +20,11 @@ export type FileEvent =
   | (FileFields & { type: 'disposed'; disposition: 'delete' | 'move'; to?: string })
   | (FileFields & { type: 'processed'; outputs: readonly string[]; durationMs: number })
   | (FileFields & { type: 'unchanged'; outputs: readonly string[] })
-  | (FileFields & { type: 'failed'; stage: string; attempts: number; code: string; message: string; previously?: boolean })
+  | (FileFields & {
+    type: 'failed'; stage: string; attempts: number; code: string; message: string; previously?: boolean;
+    /** transient (retries used up) or permanent (not retried); absent for a failure recorded by an earlier run. */
+    errorClass?: 'transient' | 'permanent';
+  })
   | (FileFields & { type: 'retry'; stage: string; attempt: number; code: string; message: string; delayMs: number })
   | (FileFields & { type: 'skipped'; reason: string; code: string })
   | (FileFields & { type: 'changed' })

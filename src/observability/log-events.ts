@@ -20,10 +20,10 @@ function lineFor(e: EngineEvent): Line | null {
     case 'unchanged': return ['debug', 'unchanged, up to date'];
     case 'failed':
       return ['error', e.previously ? `failed earlier and unchanged since: ${e.message}` : `failed after ${e.attempts} attempt(s): ${e.message}`,
-        { stage: e.stage, attempt: e.attempts, code: e.code }];
+        { stage: e.stage, attempt: e.attempts, code: e.code, ...(e.errorClass && { errorClass: e.errorClass }) }];
     case 'retry':
       return ['warn', `attempt ${e.attempt} failed, retrying in ${e.delayMs} ms: ${e.message}`,
-        { stage: e.stage, attempt: e.attempt, code: e.code }];
+        { stage: e.stage, attempt: e.attempt, code: e.code, errorClass: 'transient' }];
     // A file that vanished before it was processed is skipped quietly (the contract): an info line each time a writer
     // renames its temp file, or after sluice moved an input it was about to look at again, would only be noise.
     case 'skipped': return [e.code === 'INPUT_VANISHED' ? 'debug' : 'info', `skipped: ${e.reason}`, { code: e.code }];

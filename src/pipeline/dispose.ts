@@ -35,7 +35,7 @@ export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext)
     ctx.events.emit({ type: 'disposed', ...event, disposition: 'delete' });
   } else {
     const to = path.join(disposition.dir, job.relPath);
-    if (record.status === 'failed') await writeFileAtomic(`${to}.error.json`, sidecarText(record), ctx.dirs);
+    if (record.status === 'failed') await writeSidecar(`${to}.error.json`, record, ctx);
     try {
       await moveFile(job.absPath, to, ctx.dirs);
     } catch (err) {
@@ -45,6 +45,24 @@ export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext)
     ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
   }
   ctx.store.markDisposed(job.pipeline.name, job.relPath);
+}
+
+/**
+ * Writes the sidecar. A name the file system cannot hold (an input name of 245+ bytes plus `.error.json`) cannot be
+ * cured by retrying: the input is quarantined without a sidecar (the error stays in the log and the state store) rather
+ * than left in the inbox forever.
+ */
+async function writeSidecar(file: string, record: FileRecord, ctx: DisposeContext): Promise<void> {
+  try {
+    await writeFileAtomic(file, sidecarText(record), ctx.dirs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw err;
+    ctx.events.emit({
+      type: 'warning', code: 'SIDECAR_NOT_WRITTEN', path: file,
+      message: `no error sidecar for ${record.relPath}: the name ${file} is too long for the file system ` +
+        `(the failure was ${record.error?.code ?? 'FAILED'}: ${record.error?.message ?? ''})`,
+    });
+  }
 }
 
 function sidecarText(record: FileRecord): string {

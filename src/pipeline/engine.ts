@@ -18,6 +18,8 @@ export interface EngineOptions {
   readonly log: TransformLog;
   /** Told when a watch hint was dropped for lack of room: the caller schedules a rescan. */
   readonly onOverflow?: () => void;
+  /** Told when an input turned out to be a folder (a file replaced by one): its files are inputs to look for. */
+  readonly onFolder?: (absPath: string) => void;
   /** Told when the engine cannot go on (the state store failed). */
   readonly onFatal: (err: unknown) => void;
   /** Output path locks to share with another engine of the same process (the one a config reload replaces). */
@@ -51,6 +53,7 @@ export class Engine {
       store: options.store, queues: this.#queues, events: options.events,
       settleCapacity: Math.max(minSettleCapacity, options.config.queue.capacity),
       onOverflow: () => options.onOverflow?.(), onFatal: (err) => options.onFatal(err),
+      onFolder: (abs) => options.onFolder?.(abs),
     });
   }
 
@@ -97,6 +100,12 @@ export class Engine {
         release();
         return;
       }
+      if (this.#draining) {
+        // Taken off the queue as the drain began: left untouched for next time, like the rest of the queue.
+        release();
+        queue.taskDone();
+        return;
+      }
       this.intake.started(job);
       const run: Promise<void> = runJob(job, ctx)
         .then((outcome) => this.#finish(job, outcome), (err: unknown) => this.#o.onFatal(err))
@@ -117,7 +126,10 @@ export class Engine {
         events.emit({ type: 'processed', ...at, outputs: outcome.outputs, durationMs: Date.now() - job.queuedAt });
         break;
       case 'failed':
-        events.emit({ type: 'failed', ...at, stage: outcome.stage, attempts: outcome.attempts, code: outcome.code, message: outcome.message });
+        events.emit({
+          type: 'failed', ...at, stage: outcome.stage, attempts: outcome.attempts, code: outcome.code, message: outcome.message,
+          errorClass: outcome.errorClass,
+        });
         break;
       case 'changed': events.emit({ type: 'changed', ...at }); break;
       case 'vanished':
@@ -158,12 +170,18 @@ export class Engine {
     if (graceMs !== null) this.#o.events.emit({ type: 'draining', inFlight: this.#running.size, graceMs });
     const timer = graceMs === null ? undefined : setTimeout(() => this.abort(), graceMs);
     try {
-      await Promise.all([...this.#running]);
+      await this.#settled();
     } finally {
       clearTimeout(timer);
     }
     this.abort();
     await Promise.all(this.#dispatchers);
+    await this.#settled();
+  }
+
+  /** Resolves when no job runs, including any that started while it waited. */
+  async #settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
   /** Aborts every job in flight at once (a second signal, or the grace ran out). */

@@ -58,9 +58,11 @@ export async function moveFile(from: string, to: string, dirs: DirCache): Promis
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
   const temp = path.join(path.dirname(to), `.${path.basename(to)}.sluice-move`);
-  await fs.copyFile(from, temp);
-  await fsyncFile(temp);
-  await fs.rename(temp, to);
+  await removingOnFailure(temp, async () => {
+    await fs.copyFile(from, temp);
+    await fsyncFile(temp);
+    await fs.rename(temp, to);
+  });
   await fs.unlink(from);
 }
 
@@ -68,9 +70,21 @@ export async function moveFile(from: string, to: string, dirs: DirCache): Promis
 export async function writeFileAtomic(file: string, content: string, dirs: DirCache): Promise<void> {
   await dirs.ensure(path.dirname(file));
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.sluice-write`);
-  await fs.writeFile(temp, content);
-  await fsyncFile(temp);
-  await fs.rename(temp, file);
+  await removingOnFailure(temp, async () => {
+    await fs.writeFile(temp, content);
+    await fsyncFile(temp);
+    await fs.rename(temp, file);
+  });
+}
+
+/** Runs `write`; when it fails (a full disk, say) removes the half-written `temp` so no partial file is left behind. */
+async function removingOnFailure(temp: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw err;
+  }
 }
 
 /** rename(2) into a folder made on demand; the folder cache may be stale (someone removed the folder), so ENOENT

@@ -43,6 +43,8 @@ export interface IntakeOptions {
   readonly settleCapacity: number;
   /** Told when a watch hint was dropped because the intake was full: a rescan must find the file. */
   readonly onOverflow: () => void;
+  /** Told when an input turned out to be a folder (a file replaced by one, which a watcher may not report as new). */
+  readonly onFolder?: (absPath: string) => void;
   /** Told when admitting a file failed in a way that must stop the process (the state store failed); other errors
    * (a file that cannot be read) skip that file with an event. */
   readonly onFatal: (err: unknown) => void;
@@ -213,6 +215,7 @@ export class Intake {
     let previous: Observation | undefined;
     for (;;) {
       const stat = await lstatOrNull(absPath);
+      if (stat?.isDirectory()) this.#o.onFolder?.(absPath);
       if (stat === null || !stat.isFile()) return this.#skipped(entry, stat === null);
       const now = Date.now();
       const fingerprint = fingerprintOf(stat);

@@ -21,7 +21,11 @@ export interface Job {
 export type JobOutcome =
   | { readonly type: 'processed'; readonly outputs: readonly string[] }
   | { readonly type: 'disposed' }
-  | { readonly type: 'failed'; readonly code: string; readonly message: string; readonly stage: string; readonly attempts: number }
+  | {
+    readonly type: 'failed'; readonly code: string; readonly message: string; readonly stage: string; readonly attempts: number;
+    /** Fatal errors never become an outcome: they stop the engine. */
+    readonly errorClass: 'transient' | 'permanent';
+  }
   /** The input vanished, changed or was found not to be a file: the intake decides what comes next. */
   | { readonly type: 'changed' }
   | { readonly type: 'vanished' }

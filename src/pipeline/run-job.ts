@@ -119,5 +119,5 @@ async function fail(job: Job, stage: string, attempts: number, error: SluiceErro
   };
   ctx.store.put(record);
   await disposeSafely(job, record, ctx);
-  return { type: 'failed', code: error.code, message: error.message, stage, attempts };
+  return { type: 'failed', code: error.code, message: error.message, stage, attempts, errorClass: error.kind === 'permanent' ? 'permanent' : 'transient' };
 }

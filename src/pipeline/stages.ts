@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedStage } from '../config/resolved.js';
-import { withTimeout } from '../core/abort.js';
+import { sleep, withTimeout } from '../core/abort.js';
 import type { Semaphore } from '../core/semaphore.js';
 import { SluiceError, StageTimeoutError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
+import { EXEC_KILL_GRACE_MS } from '../transforms/builtin/exec.js';
 import type { TransformLog } from '../transforms/types.js';
 import type { DirCache } from './files.js';
 import type { Job } from './job.js';
@@ -56,11 +57,34 @@ export async function runStages(ctx: StagesContext): Promise<string> {
 
 type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
 
-function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<void> {
-  return withTimeout((inner) => stage.transform.run({ ...ctx, signal: inner }), stage.timeoutMs, {
-    signal,
-    onTimeout: () => new StageTimeoutError(stage.use, stage.timeoutMs),
-  });
+/**
+ * How long a transform cut off by its deadline or by shutdown gets to wind down before it is abandoned. Long enough for
+ * exec to kill its child (SIGTERM, then SIGKILL after EXEC_KILL_GRACE_MS): the child must not outlive sluice, nor write
+ * into the attempt's temp file after the attempt has removed it.
+ */
+export const WIND_DOWN_MS = EXEC_KILL_GRACE_MS + 1000;
+
+async function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<void> {
+  let work: Promise<void> | undefined;
+  try {
+    await withTimeout((inner) => (work = stage.transform.run({ ...ctx, signal: inner })), stage.timeoutMs, {
+      signal,
+      onTimeout: () => new StageTimeoutError(stage.use, stage.timeoutMs),
+    });
+  } catch (err) {
+    if (work) await settledWithin(work, WIND_DOWN_MS);
+    throw err;
+  }
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; never rejects. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  try {
+    await Promise.race([work.then(() => {}, () => {}), sleep(ms, { signal: timer.signal }).catch(() => {})]);
+  } finally {
+    timer.abort();
+  }
 }
 
 async function expectOutput(stage: ResolvedStage, output: string): Promise<void> {

@@ -12,9 +12,9 @@ export function tempPath(outputDir: string, stage: number): string {
   return path.join(outputDir, tempDirName, `${process.pid}-${counter}-s${stage}.tmp`);
 }
 
-/** Removes temp files; missing ones are fine. */
+/** Removes temp files (or whatever a transform made there instead, a folder say); missing ones are fine. */
 export async function removeTemps(files: readonly string[]): Promise<void> {
-  await Promise.all(files.map((f) => fs.rm(f, { force: true }).catch(() => {})));
+  await Promise.all(files.map((f) => fs.rm(f, { force: true, recursive: true }).catch(() => {})));
 }
 
 /** Removes every temp file left in `outputDir` (start-up recovery) and returns how many there were. */

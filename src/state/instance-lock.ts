@@ -29,11 +29,15 @@ export class InstanceLock {
     try {
       fs.mkdirSync(stateDir, { recursive: true });
     } catch (err) {
-      throw new SluiceError('STATE_UNAVAILABLE', `The state directory ${stateDir} cannot be created: ${(err as Error).message}.`,
-        { kind: 'fatal', cause: err });
+      throw unusable(stateDir, 'cannot be created', err);
     }
     const infoFile = path.join(stateDir, 'instance.json');
-    const db = new Database(path.join(stateDir, 'instance.lock'));
+    let db: Database.Database;
+    try {
+      db = new Database(path.join(stateDir, 'instance.lock'));
+    } catch (err) {
+      throw unusable(stateDir, 'cannot hold the instance lock', err);
+    }
     try {
       db.pragma('busy_timeout = 0');
       db.pragma('locking_mode = EXCLUSIVE');
@@ -45,10 +49,15 @@ export class InstanceLock {
       if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
         throw new InstanceLockedError(stateDir, waitForHolder(infoFile)?.pid ?? null);
       }
-      throw err;
+      throw unusable(stateDir, 'cannot hold the instance lock', err);
     }
     const holder: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname() };
-    fs.writeFileSync(infoFile, `${JSON.stringify(holder)}\n`);
+    try {
+      fs.writeFileSync(infoFile, `${JSON.stringify(holder)}\n`);
+    } catch (err) {
+      db.close();
+      throw unusable(stateDir, 'cannot be written', err);
+    }
     return new InstanceLock(db, infoFile);
   }
 
@@ -61,6 +70,14 @@ export class InstanceLock {
       this.#db.close();
     }
   }
+}
+
+/** A state directory sluice cannot use is fatal: exit 1 with what to do, never a stack trace. */
+function unusable(stateDir: string, what: string, err: unknown): SluiceError {
+  return new SluiceError('STATE_UNAVAILABLE',
+    `The state directory ${stateDir} ${what} (${(err as Error).message}). sluice keeps its lock and state store there: ` +
+    'make it a writable folder on a writable file system with free space, or set stateDir to another folder.',
+    { kind: 'fatal', cause: err, context: { stateDir } });
 }
 
 /** Who holds the lock, as recorded by the holder; null when unknown. */

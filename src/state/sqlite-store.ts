@@ -24,10 +24,12 @@ interface Row {
 /** The durable StateStore: SQLite in WAL mode at `<stateDir>/state.db`. Failing to open it is fatal. */
 export class SqliteStore implements StateStore {
   readonly #db: Database.Database;
+  readonly #file: string;
   readonly #stmts;
 
   constructor(stateDir: string, options: { readonly?: boolean } = {}) {
     const file = path.join(stateDir, 'state.db');
+    this.#file = file;
     try {
       if (!options.readonly) fs.mkdirSync(stateDir, { recursive: true });
       // Read-only means query_only on a read-write handle: a truly read-only handle on a WAL database leaves the -wal and
@@ -124,8 +126,11 @@ export class SqliteStore implements StateStore {
       return fn();
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'SQLITE_ERROR';
-      throw new SluiceError('STATE_FAILED', `The state store failed (${code}: ${(err as Error).message}).`,
-        { kind: 'fatal', cause: err });
+      throw new SluiceError('STATE_FAILED',
+        `The state store ${this.#file} failed (${code}: ${(err as Error).message}), so sluice stopped rather than lose ` +
+        'track of its files. Check that the state directory is writable and has free space, then start sluice again: ' +
+        'work that was not recorded is redone.',
+        { kind: 'fatal', cause: err, context: { file: this.#file } });
     }
   }
 }

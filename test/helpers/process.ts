@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,9 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, o: W
   }
 }
 
+/** Extra spawn options for a sluice process: run it as another user (`uid`, `gid`) or with another environment. */
+export type StartOptions = Pick<SpawnOptions, 'uid' | 'gid' | 'env'>;
+
 /** A running `node bin/sluice …` in its own process group, its output collected as it comes. */
 export class SluiceProcess {
   readonly child: ChildProcess;
@@ -53,8 +56,8 @@ export class SluiceProcess {
   #stderr = '';
   #exit: Exit | null = null;
 
-  constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, [sluiceBin, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: readonly string[], cwd: string, options: StartOptions = {}) {
+    this.child = spawn(process.execPath, [sluiceBin, ...args], { ...options, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
     this.exited = new Promise((resolve) => {
@@ -198,15 +201,15 @@ export class Sandbox {
   }
 
   /** Starts `sluice <args…>` with the sandbox as its working directory. */
-  start(args: readonly string[]): SluiceProcess {
-    const proc = new SluiceProcess(args, this.dir);
+  start(args: readonly string[], options?: StartOptions): SluiceProcess {
+    const proc = new SluiceProcess(args, this.dir, options);
     this.#processes.push(proc);
     return proc;
   }
 
   /** Runs `sluice <args…>` to completion (killed after `timeoutMs`). */
-  async run(args: readonly string[], timeoutMs = 30_000): Promise<Finished> {
-    const proc = this.start(args);
+  async run(args: readonly string[], timeoutMs = 30_000, options?: StartOptions): Promise<Finished> {
+    const proc = this.start(args, options);
     const exit = await proc.waitForExit(timeoutMs);
     return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
   }
