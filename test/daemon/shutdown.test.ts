@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { debugJson, pipeline, Sandbox, shStage, type SluiceProcess } from '../helpers/process.js';
 
@@ -26,7 +27,10 @@ describe('sluice watch: shutdown on SIGTERM and SIGINT', () => {
 
   async function startedJob(sluice: SluiceProcess, name: string, content: string): Promise<void> {
     await sluice.ready();
-    box.write(`inbox/${name}`, content);
+    // Written under a dot-name (excluded) and renamed in: with settleMs 0 a job could otherwise start on the file while
+    // it is still empty, then (rightly) refuse to commit the changed input after the drain began.
+    box.write(`inbox/.${name}`, content);
+    fs.renameSync(box.path(`inbox/.${name}`), box.path(`inbox/${name}`));
     await sluice.waitForLog(`${name} started`, (l) => l.path === name && l.message === 'started');
   }
 
