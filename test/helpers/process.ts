@@ -53,8 +53,11 @@ export class SluiceProcess {
   #stderr = '';
   #exit: Exit | null = null;
 
-  constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, [sluiceBin, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `env` is added to this process's environment (e.g. the test-only SLUICE_FAULT). */
+  constructor(args: readonly string[], cwd: string, env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [sluiceBin, ...args], {
+      cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
     this.exited = new Promise((resolve) => {
@@ -197,16 +200,16 @@ export class Sandbox {
     return this.write(name, `${JSON.stringify(config, null, 2)}\n`);
   }
 
-  /** Starts `sluice <args…>` with the sandbox as its working directory. */
-  start(args: readonly string[]): SluiceProcess {
-    const proc = new SluiceProcess(args, this.dir);
+  /** Starts `sluice <args…>` with the sandbox as its working directory and `env` added to the environment. */
+  start(args: readonly string[], env: Record<string, string> = {}): SluiceProcess {
+    const proc = new SluiceProcess(args, this.dir, env);
     this.#processes.push(proc);
     return proc;
   }
 
   /** Runs `sluice <args…>` to completion (killed after `timeoutMs`). */
-  async run(args: readonly string[], timeoutMs = 30_000): Promise<Finished> {
-    const proc = this.start(args);
+  async run(args: readonly string[], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<Finished> {
+    const proc = this.start(args, env);
     const exit = await proc.waitForExit(timeoutMs);
     return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
   }
