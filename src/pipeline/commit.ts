@@ -2,10 +2,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline as pump } from 'node:stream/promises';
+import { crashPoint, faultArmed } from '../core/fault.js';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
-import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
+import { absentSize, sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import { fsyncDir, fsyncFile, renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
@@ -31,7 +32,9 @@ export interface CommitContext {
  * block away); fsync the folder; record success. A crash at any step leaves the old output or the new one.
  */
 export async function commit(ctx: CommitContext): Promise<FileRecord> {
+  crashPoint('after-temp-write');
   await fsyncFile(ctx.temp);
+  crashPoint('after-fsync');
   const waitStarted = performance.now();
   const release = await ctx.locks.acquire(ctx.final, { signal: ctx.signal });
   ctx.events?.emit({
@@ -42,31 +45,65 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
     await assertInputUnchanged(ctx.job);
     const dir = path.dirname(ctx.final);
     await ctx.dirs.ensure(dir);
-    const existing = ctx.job.pipeline.output.mode === 'append' ? await sizeOf(ctx.final) : null;
-    if (existing !== null) await appendBlock(ctx, existing);
-    else await renameInto(ctx.temp, ctx.final, ctx.dirs);
-    await fsyncDir(dir);
-    const record = doneRecord(ctx);
-    ctx.store.put(record, existing !== null ? ctx.final : undefined);
+    const record = ctx.job.pipeline.output.mode === 'append' ? await commitAppend(ctx, dir) : await commitReplace(ctx, dir);
+    crashPoint('after-record');
     return record;
   } finally {
     release();
   }
 }
 
-/** Appends the temp file to `final`, whose size (read under the path lock) is `size`. */
-async function appendBlock(ctx: CommitContext, size: number): Promise<void> {
-  ctx.store.beginAppend({ path: ctx.final, size });
+async function commitReplace(ctx: CommitContext, dir: string): Promise<FileRecord> {
+  await renameInto(ctx.temp, ctx.final, ctx.dirs);
+  crashPoint('after-rename');
+  await fsyncDir(dir);
+  const record = doneRecord(ctx);
+  ctx.store.put(record);
+  return record;
+}
+
+/**
+ * Adds the result to `final` as one block. The intent (the size before, or `absentSize` when the block creates the file
+ * by rename) is recorded first and cleared with the success record, so whatever happens in between — a crash, an error
+ * — the block is cut away (here, or by start-up recovery) and the redo cannot add it twice.
+ */
+async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord> {
+  const size = await sizeOf(ctx.final);
+  ctx.store.beginAppend({ path: ctx.final, size: size ?? absentSize });
   try {
-    const out = createWriteStream(ctx.final, { flags: 'a' });
-    await pump(createReadStream(ctx.temp), out);
-    await fsyncFile(ctx.final);
+    if (size === null) await renameInto(ctx.temp, ctx.final, ctx.dirs);
+    else await appendBlock(ctx.temp, ctx.final);
+    crashPoint('after-rename');
+    await fsyncDir(dir);
+    const record = doneRecord(ctx);
+    ctx.store.put(record, ctx.final);
+    return record;
   } catch (err) {
-    await fs.truncate(ctx.final, size).catch(() => {});
+    if (err instanceof SluiceError && err.kind === 'fatal') throw err;
+    await (size === null ? fs.rm(ctx.final, { force: true }) : fs.truncate(ctx.final, size)).catch(() => {});
     ctx.store.endAppend(ctx.final);
     throw err;
   }
-  await fs.rm(ctx.temp, { force: true });
+}
+
+/** Appends `temp` to `final` and fsyncs it, then removes `temp`. */
+async function appendBlock(temp: string, final: string): Promise<void> {
+  // The test-only mid-append fault writes the block in two halves and may crash in between.
+  const half = faultArmed('mid-append') ? Math.floor((await fs.stat(temp)).size / 2) : 0;
+  if (half > 0) {
+    await appendRange(temp, final, 0, half);
+    await fsyncFile(final);
+    crashPoint('mid-append');
+  }
+  await appendRange(temp, final, half, Infinity);
+  await fsyncFile(final);
+  await fs.rm(temp, { force: true });
+}
+
+/** Appends bytes [start, end) of `from` to `to`. */
+async function appendRange(from: string, to: string, start: number, end: number): Promise<void> {
+  const range = end === Infinity ? { start } : { start, end: end - 1 };
+  await pump(createReadStream(from, range), createWriteStream(to, { flags: 'a' }));
 }
 
 async function sizeOf(file: string): Promise<number | null> {

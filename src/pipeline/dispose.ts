@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Disposition } from '../config/resolved.js';
+import { crashPoint } from '../core/fault.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import { moveFile, writeFileAtomic, type DirCache } from './files.js';
@@ -44,6 +45,7 @@ export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext)
     }
     ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
   }
+  crashPoint('after-dispose');
   ctx.store.markDisposed(job.pipeline.name, job.relPath);
 }
 

@@ -1,13 +1,17 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
-import type { StateStore } from '../state/store.js';
+import { absentSize, type StateStore } from '../state/store.js';
 import { removeTempDir } from './temp-files.js';
+
+/** Most half-done dispositions settled per start; the rest stay pending, which is harmless (see below). */
+const maxPendingDisposals = 10_000;
 
 /**
  * Start-up recovery, run while holding the instance lock and before any intake: removes temp files an earlier process
- * left in output folders, and cuts away append blocks that were being written when it died (their jobs are redone,
- * because their success was never recorded).
+ * left in output folders, cuts away append blocks that were being written when it died (their jobs are redone,
+ * because their success was never recorded), and settles dispositions that were carried out but not recorded.
  */
 export async function recover(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
   const outputDirs = new Set(config.pipelines.map((p) => p.output.dir));
@@ -18,7 +22,10 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
   for (const intent of store.appends()) {
     try {
       const { size } = await fs.stat(intent.path);
-      if (size > intent.size) {
+      if (intent.size === absentSize) {
+        await fs.rm(intent.path, { force: true });
+        events.emit({ type: 'recovered', what: `an append output its first block had just created (${size} bytes)`, path: intent.path });
+      } else if (size > intent.size) {
         await fs.truncate(intent.path, intent.size);
         events.emit({ type: 'recovered', what: `a half-written append block (${size - intent.size} bytes cut)`, path: intent.path });
       }
@@ -26,5 +33,27 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     store.endAppend(intent.path);
+  }
+  await settleDispositions(config, store, events);
+}
+
+/**
+ * A record whose disposal is pending while its input is gone: the move or delete happened and the process died before
+ * recording it, so it is recorded now. An input still in place is left to the start-up scan, which finishes its
+ * disposal (a `dispose` job) or, if it changed, processes it again.
+ */
+async function settleDispositions(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
+  const pipelines = new Map(config.pipelines.map((p) => [p.name, p]));
+  for (const record of store.pendingDisposals(maxPendingDisposals)) {
+    const p = pipelines.get(record.pipeline);
+    if (!p) continue;
+    const input = path.join(p.input.dir, record.relPath);
+    const present = await fs.lstat(input).then(() => true, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false;
+      throw err;
+    });
+    if (present) continue;
+    store.markDisposed(record.pipeline, record.relPath);
+    events.emit({ type: 'recovered', what: 'a disposal that was done but not recorded', path: input });
   }
 }

@@ -35,6 +35,15 @@ export class MemoryStore implements StateStore {
     return [...this.#appends.values()];
   }
 
+  pendingDisposals(limit: number): FileRecord[] {
+    const found: FileRecord[] = [];
+    for (const r of this.#files.values()) {
+      if (found.length >= limit) break;
+      if (!r.disposed) found.push(r);
+    }
+    return found;
+  }
+
   counts(): PipelineCounts[] {
     const by = new Map<string, { done: number; failed: number }>();
     for (const r of this.#files.values()) {

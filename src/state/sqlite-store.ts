@@ -12,6 +12,7 @@ create table if not exists files (
   stage text, error_code text, error_message text, updated_at integer not null, disposed integer not null,
   primary key (pipeline, rel_path)
 ) without rowid;
+create index if not exists files_pending on files (pipeline, rel_path) where disposed = 0;
 create table if not exists appends (path text primary key, size integer not null) without rowid;
 `;
 
@@ -62,6 +63,7 @@ export class SqliteStore implements StateStore {
       beginAppend: db.prepare('insert or replace into appends values (?, ?)'),
       endAppend: db.prepare('delete from appends where path = ?'),
       appends: db.prepare<[], AppendIntent>('select path, size from appends'),
+      pending: db.prepare<[number], Row>('select * from files where disposed = 0 limit ?'),
       counts: db.prepare<[], { pipeline: string; status: string; n: number }>(
         'select pipeline, status, count(*) as n from files group by pipeline, status'),
       // No index: outputs is a JSON list and explain is rare; a full scan of a million rows takes about a second.
@@ -100,6 +102,10 @@ export class SqliteStore implements StateStore {
 
   appends(): AppendIntent[] {
     return this.#guard(() => this.#stmts.appends.all());
+  }
+
+  pendingDisposals(limit: number): FileRecord[] {
+    return this.#guard(() => this.#stmts.pending.all(limit)).map(fromRow);
   }
 
   counts(): PipelineCounts[] {

@@ -29,8 +29,12 @@ export interface FileRecord {
 /** Written before an append, cleared with the success record: lets start-up cut a half-written block away. */
 export interface AppendIntent {
   readonly path: string;
+  /** The file's size before the block, or `absentSize` when the block creates the file. */
   readonly size: number;
 }
+
+/** AppendIntent.size of a block that creates its file: recovery removes the file. */
+export const absentSize = -1;
 
 export interface PipelineCounts {
   readonly pipeline: string;
@@ -48,6 +52,8 @@ export interface StateStore {
   beginAppend(intent: AppendIntent): void;
   endAppend(path: string): void;
   appends(): AppendIntent[];
+  /** Up to `limit` records whose disposition is still pending (a crash between disposal and its record). */
+  pendingDisposals(limit: number): FileRecord[];
   counts(): PipelineCounts[];
   /** The records (at most `limit`, newest first) that list `output` among their outputs: a scan, for `explain`. */
   producersOf(output: string, limit: number): FileRecord[];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { faultArmed, faultDue } from '../core/fault.js';
 
 export interface WatchRoot {
   readonly dir: string;
@@ -43,11 +44,25 @@ export class InputWatcher {
       ignorePermissionErrors: true,
     });
     this.#watcher = watcher;
-    watcher.on('add', (p) => this.#handlers.onFile(p));
-    watcher.on('change', (p) => this.#handlers.onFile(p));
-    watcher.on('addDir', (p) => this.#handlers.onDir?.(p));
+    const pass = this.#faultFilter(watcher);
+    watcher.on('add', (p) => pass() && this.#handlers.onFile(p));
+    watcher.on('change', (p) => pass() && this.#handlers.onFile(p));
+    watcher.on('addDir', (p) => pass() && this.#handlers.onDir?.(p));
     watcher.on('error', (err) => this.#handlers.onError(err instanceof Error ? err : new Error(String(err))));
     return new Promise((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  /** The test-only SLUICE_FAULT watch faults (see core/fault.ts): drop every event, or turn one into an ENOSPC error. */
+  #faultFilter(watcher: FSWatcher): () => boolean {
+    if (faultArmed('drop-watch-events')) return () => false;
+    if (!faultArmed('watch-error')) return () => true;
+    return () => {
+      if (faultDue('watch-error')) {
+        const err = Object.assign(new Error('simulated watcher failure (SLUICE_FAULT=watch-error)'), { code: 'ENOSPC' });
+        watcher.emit('error', err);
+      }
+      return false;
+    };
   }
 
   #ignored(absPath: string, isDir: boolean | undefined): boolean {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { pipeline, Sandbox, waitFor } from '../helpers/process.js';
 
@@ -77,5 +78,41 @@ describe('sluice watch: single instance per state directory', () => {
     assert.equal((await second.waitForExit()).code, 0);
     const fourth = await box.run(['run', '--json', '-c', config], 15_000);
     assert.equal(fourth.code, 0, 'a clean stop releases the lock');
+  });
+
+  const holder = () => JSON.parse(fs.readFileSync(box.path('.sluice/instance.json'), 'utf8')) as Record<string, unknown>;
+
+  test('instance.json names the holder (pid and start time); one left naming a dead pid blocks nothing and is replaced', async () => {
+    const before = Date.now();
+    const first = box.start(['watch', '-c', config]);
+    await first.ready();
+    const info = holder();
+    assert.equal(info['pid'], first.pid);
+    const started = Date.parse(String(info['startedAt']));
+    assert.ok(started >= before - 1000 && started <= Date.now(), `startedAt ${String(info['startedAt'])}`);
+    first.kill('SIGKILL');
+    await first.waitForExit();
+    assert.equal(holder()['pid'], first.pid, 'a killed holder leaves its instance.json behind');
+
+    const second = box.start(['watch', '-c', config]);
+    await second.ready();
+    assert.equal(holder()['pid'], second.pid, 'the new holder names itself');
+    box.write('inbox/x.txt', 'x');
+    await waitFor('x.txt processed', () => box.read('archive/x.txt'));
+    const third = await box.run(['run', '-c', config], 15_000);
+    assert.equal(third.code, 3);
+    assert.match(third.stderr, new RegExp(`\\b${second.pid}\\b`));
+    assert.doesNotMatch(third.stderr, new RegExp(`\\b${first.pid}\\b`), 'never the dead pid');
+    second.kill('SIGTERM');
+    assert.equal((await second.waitForExit()).code, 0);
+    assert.equal(fs.existsSync(box.path('.sluice/instance.json')), false, 'a clean stop removes instance.json');
+  });
+
+  test('an instance.json naming a pid that does not exist, with no lock held, does not stop a start', async () => {
+    box.write('.sluice/instance.json', `${JSON.stringify({ pid: 2 ** 22 + 17, startedAt: '2001-01-01T00:00:00.000Z', host: 'gone' })}\n`);
+    box.write('inbox/y.txt', 'y');
+    const run = await box.run(['run', '-c', config], 15_000);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(box.read('archive/y.txt')!.toString(), 'y');
   });
 });

@@ -56,8 +56,11 @@ export class SluiceProcess {
   #stderr = '';
   #exit: Exit | null = null;
 
+  /** `options.env` is added to this process's environment (e.g. the test-only SLUICE_FAULT). */
   constructor(args: readonly string[], cwd: string, options: StartOptions = {}) {
-    this.child = spawn(process.execPath, [sluiceBin, ...args], { ...options, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [sluiceBin, ...args], {
+      ...options, env: { ...process.env, ...options.env }, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
     this.exited = new Promise((resolve) => {
