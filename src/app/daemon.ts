@@ -6,6 +6,7 @@ import { createFilter } from '../watch/filter.js';
 import { InputWatcher } from '../watch/watcher.js';
 import { feed, feedFolder } from './feed.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { UnwatchedPoller, unwatchedPollMs } from './unwatched-poller.js';
 
 /** How long after a folder appears it is walked: by then chokidar watches it, so no file falls between the two. */
 const newFolderDelayMs = 300;
@@ -29,6 +30,7 @@ export class Daemon {
   readonly #stop = new AbortController();
   #runtime: Runtime | null = null;
   #watcher: InputWatcher | null = null;
+  #poller: UnwatchedPoller | null = null;
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
   #rescanWanted = false;
@@ -61,9 +63,11 @@ export class Daemon {
       onOverflow: () => this.rescan(),
     });
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
+    this.#poller = this.#createPoller();
     this.#watcher = new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
       onDir: (abs) => this.#newFolder(abs),
+      onUnwatched: (abs, err) => this.#poller?.add(abs, err.code ?? 'ENOSPC'),
       onError: (err) => {
         events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
         this.rescan();
@@ -73,6 +77,26 @@ export class Daemon {
     events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
     this.#scanning = this.#scan('scan');
     this.#schedule();
+  }
+
+  /** Folders inotify could not watch are walked every few seconds instead, and a warning says so. */
+  #createPoller(): UnwatchedPoller {
+    const { config, events } = this.#o;
+    return new UnwatchedPoller({
+      walk: (abs) => this.#walkFolder(abs),
+      walkAll: () => feed(config.pipelines, this.#runtime!.engine.intake, events, 'rescan', this.#stop.signal),
+      onPolling: ({ folders, all, first, code }) =>
+        events.emit({ type: 'watch-fallback', code, dir: first, folders, all, intervalMs: unwatchedPollMs }),
+      onError: (err) => this.#onFatal(err),
+    });
+  }
+
+  async #walkFolder(absDir: string): Promise<void> {
+    for (const p of this.#o.config.pipelines) {
+      const rel = path.relative(p.input.dir, absDir);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      await feedFolder(p, rel.split(path.sep).join('/'), this.#runtime!.engine.intake, this.#stop.signal);
+    }
   }
 
   #hint(absPath: string): void {
@@ -105,17 +129,12 @@ export class Daemon {
     await previous;
     const folders = [...this.#newFolders].sort((a, b) => a.length - b.length);
     this.#newFolders.clear();
-    const intake = this.#runtime!.engine.intake;
     try {
       const walked: string[] = [];
       for (const folder of folders) {
         if (walked.some((w) => folder.startsWith(`${w}${path.sep}`))) continue;
         walked.push(folder);
-        for (const p of this.#o.config.pipelines) {
-          const rel = path.relative(p.input.dir, folder);
-          if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-          await feedFolder(p, rel.split(path.sep).join('/'), intake, this.#stop.signal);
-        }
+        await this.#walkFolder(folder);
       }
     } catch (err) {
       if (!this.#stop.signal.aborted) this.#onFatal(err);
@@ -173,6 +192,7 @@ export class Daemon {
     this.#stop.abort();
     try {
       await this.#watcher?.close();
+      await this.#poller?.close();
       await this.#scanning;
       await this.#folderScan;
       await this.#runtime?.close(this.#o.config.shutdownGraceMs);

@@ -168,6 +168,8 @@ export class Intake {
     let previous: Observation | undefined;
     for (;;) {
       const stat = await lstatOrNull(absPath);
+      // A watch event names whatever changed in a folder, folders included: those are no inputs, and not worth a line.
+      if (stat?.isDirectory() && entry.via === 'event') return null;
       if (stat === null || !stat.isFile()) return this.#skipped(entry, stat === null);
       const now = Date.now();
       const fingerprint = fingerprintOf(stat);

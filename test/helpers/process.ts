@@ -53,8 +53,10 @@ export class SluiceProcess {
   #stderr = '';
   #exit: Exit | null = null;
 
-  constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, [sluiceBin, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `prefix`: a command that execs the rest of its arguments (node, the sluice script, `args`) in the same process. */
+  constructor(args: readonly string[], cwd: string, prefix: readonly string[] = []) {
+    const command = [...prefix, process.execPath, sluiceBin, ...args];
+    this.child = spawn(command[0]!, command.slice(1), { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
     this.exited = new Promise((resolve) => {
@@ -197,9 +199,9 @@ export class Sandbox {
     return this.write(name, `${JSON.stringify(config, null, 2)}\n`);
   }
 
-  /** Starts `sluice <args…>` with the sandbox as its working directory. */
-  start(args: readonly string[]): SluiceProcess {
-    const proc = new SluiceProcess(args, this.dir);
+  /** Starts `sluice <args…>` with the sandbox as its working directory (behind `prefix`, a command that execs the rest). */
+  start(args: readonly string[], prefix: readonly string[] = []): SluiceProcess {
+    const proc = new SluiceProcess(args, this.dir, prefix);
     this.#processes.push(proc);
     return proc;
   }
