@@ -6,7 +6,7 @@ import type { KeyedLock } from '../core/keyed-lock.js';
 import { SluiceError } from '../errors.js';
 import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
-import { fsyncDir, fsyncFile, renameInto, type DirCache } from './files.js';
+import { fsyncFile, renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
 export interface CommitContext {
@@ -37,7 +37,7 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
     const existing = ctx.job.pipeline.output.mode === 'append' ? await sizeOf(ctx.final) : null;
     if (existing !== null) await appendBlock(ctx, existing);
     else await renameInto(ctx.temp, ctx.final, ctx.dirs);
-    await fsyncDir(dir);
+    await ctx.dirs.sync(dir);
     const record = doneRecord(ctx);
     ctx.store.put(record, existing !== null ? ctx.final : undefined);
     return record;

@@ -14,7 +14,7 @@ export function tempPath(outputDir: string, stage: number): string {
 
 /** Removes temp files; missing ones are fine. */
 export async function removeTemps(files: readonly string[]): Promise<void> {
-  await Promise.all(files.map((f) => fs.rm(f, { force: true }).catch(() => {})));
+  await Promise.all(files.map((f) => fs.unlink(f).catch(() => {})));
 }
 
 /** Removes every temp file left in `outputDir` (start-up recovery) and returns how many there were. */
