@@ -118,6 +118,15 @@ export class Daemon {
       return;
     }
     this.#newFolders.add(absPath);
+    // Walked at once (only folders are watched, so chokidar reports none of the files it found in it) and once more
+    // below, for files written before its watch was in place.
+    const previous = this.#folderScan;
+    this.#folderScan = (async () => {
+      await previous;
+      await this.#walkFolder(absPath);
+    })().catch((err: unknown) => {
+      if (!this.#stop.signal.aborted) this.#onFatal(err);
+    });
     this.#folderTimer ??= setTimeout(() => {
       this.#folderTimer = null;
       this.#folderScan = this.#scanNewFolders(this.#folderScan);
