@@ -11,7 +11,7 @@ export interface UnwatchedPollerOptions {
   readonly walk: (absDir: string) => Promise<void>;
   /** Walks every input folder (a full rescan). */
   readonly walkAll: () => Promise<void>;
-  /** Told, at most once a round, how many folders are polled now and about the first new one. */
+  /** Told when polling starts (how many folders, the first one) and again if it widens to every input folder. */
   readonly onPolling: (info: { folders: number; all: boolean; first: string; code: string }) => void;
   readonly onError: (err: unknown) => void;
 }
@@ -26,6 +26,7 @@ export class UnwatchedPoller {
   readonly #dirs = new Set<string>();
   #all = false;
   #fresh: { first: string; code: string } | null = null;
+  #warned = false;
   #timer: NodeJS.Timeout | null = null;
   #round: Promise<void> | null = null;
   #closed = false;
@@ -43,10 +44,13 @@ export class UnwatchedPoller {
     if (this.#dirs.size >= maxUnwatched) {
       this.#all = true;
       this.#dirs.clear();
+      this.#fresh ??= { first: absDir, code };
     } else {
       this.#dirs.add(absDir);
     }
-    this.#fresh ??= { first: absDir, code };
+    // One warning when polling starts, one more if it widens to everything: not one per folder or per round.
+    if (!this.#warned) this.#fresh ??= { first: absDir, code };
+    this.#warned = true;
     this.#timer ??= setTimeout(() => this.#poll(), 0);
   }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -56,17 +57,25 @@ export class InputWatcher {
       ignorePermissionErrors: true,
     });
     this.#watcher = watcher;
-    watcher.on('raw', (_event: string, name: unknown, details: unknown) => this.#raw(name, details));
+    watcher.on('raw', (event: string, name: unknown, details: unknown) => this.#raw(event, name, details));
     watcher.on('addDir', (p) => this.#handlers.onDir?.(p));
     watcher.on('error', (err) => this.#error(err));
     return new Promise((resolve) => watcher.once('ready', () => resolve()));
   }
 
-  /** A folder's watch fired: `name` is the child that changed (absent for events on the folder itself). */
-  #raw(name: unknown, details: unknown): void {
+  /**
+   * A folder's watch fired: `name` is the child that changed (absent for events on the folder itself). A `change` is
+   * a write to an existing file; a `rename` is a create, a removal or a move, reported only if something is there
+   * now (as chokidar's `add`, never its `unlink`): sluice's own disposals must not come back as hints.
+   */
+  #raw(event: string, name: unknown, details: unknown): void {
     const dir = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
-    this.#handlers.onFile(path.resolve(dir, name));
+    const abs = path.resolve(dir, name);
+    if (event !== 'rename') return this.#handlers.onFile(abs);
+    fs.lstat(abs, (err) => {
+      if (!err && !this.#closing) this.#handlers.onFile(abs);
+    });
   }
 
   #error(err: unknown): void {
