@@ -7,6 +7,7 @@ import { InputWatcher } from '../watch/watcher.js';
 import { feed, feedFolder } from './feed.js';
 import { Ops } from './ops.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { UnwatchedPoller, unwatchedPollMs } from './unwatched-poller.js';
 
 /** How long after a folder appears it is walked: by then chokidar watches it, so no file falls between the two. */
 const newFolderDelayMs = 300;
@@ -32,6 +33,7 @@ export class Daemon {
   #runtime: Runtime | null = null;
   #ops: Ops | null = null;
   #watcher: InputWatcher | null = null;
+  #poller: UnwatchedPoller | null = null;
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
   #rescanWanted = false;
@@ -76,9 +78,11 @@ export class Daemon {
   async #watch(): Promise<void> {
     const { config, events } = this.#o;
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
+    this.#poller = this.#createPoller();
     this.#watcher = new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
       onDir: (abs) => this.#newFolder(abs),
+      onUnwatched: (abs, err) => this.#poller?.add(abs, err.code ?? 'ENOSPC'),
       onError: (err) => {
         events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
         this.rescan();
@@ -112,6 +116,7 @@ export class Daemon {
     stopped.abort();
     try {
       await this.#watcher?.close();
+      await this.#poller?.close();
       await this.#scanning;
       await this.#folderScan;
       // Throws only when a new input folder cannot be created: then the old config keeps running, watched again.
@@ -125,6 +130,26 @@ export class Daemon {
       this.#rescanWanted = false;
       this.rescan('scan');
       this.#schedule();
+    }
+  }
+
+  /** Folders inotify could not watch are walked every few seconds instead, and a warning says so. */
+  #createPoller(): UnwatchedPoller {
+    const { config, events } = this.#o;
+    return new UnwatchedPoller({
+      walk: (abs) => this.#walkFolder(abs),
+      walkAll: () => feed(config.pipelines, this.#runtime!.engine.intake, events, 'rescan', this.#stop.signal),
+      onPolling: ({ folders, all, first, code }) =>
+        events.emit({ type: 'watch-fallback', code, dir: first, folders, all, intervalMs: unwatchedPollMs }),
+      onError: (err) => this.#onFatal(err),
+    });
+  }
+
+  async #walkFolder(absDir: string): Promise<void> {
+    for (const p of this.#o.config.pipelines) {
+      const rel = path.relative(p.input.dir, absDir);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      await feedFolder(p, rel.split(path.sep).join('/'), this.#runtime!.engine.intake, this.#stop.signal);
     }
   }
 
@@ -147,6 +172,15 @@ export class Daemon {
       return;
     }
     this.#newFolders.add(absPath);
+    // Walked at once (only folders are watched, so chokidar reports none of the files it found in it) and once more
+    // below, for files written before its watch was in place.
+    const previous = this.#folderScan;
+    this.#folderScan = (async () => {
+      await previous;
+      await this.#walkFolder(absPath);
+    })().catch((err: unknown) => {
+      if (!this.#stop.signal.aborted) this.#onFatal(err);
+    });
     this.#folderTimer ??= setTimeout(() => {
       this.#folderTimer = null;
       this.#folderScan = this.#scanNewFolders(this.#folderScan);
@@ -158,18 +192,13 @@ export class Daemon {
     await previous;
     const folders = [...this.#newFolders].sort((a, b) => a.length - b.length);
     this.#newFolders.clear();
-    const intake = this.#runtime!.engine.intake;
     const signal = this.#stop.signal;
     try {
       const walked: string[] = [];
       for (const folder of folders) {
         if (walked.some((w) => folder.startsWith(`${w}${path.sep}`))) continue;
         walked.push(folder);
-        for (const p of this.#o.config.pipelines) {
-          const rel = path.relative(p.input.dir, folder);
-          if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-          await feedFolder(p, rel.split(path.sep).join('/'), intake, signal);
-        }
+        await this.#walkFolder(folder);
       }
     } catch (err) {
       if (!signal.aborted) this.#onFatal(err);
@@ -229,6 +258,7 @@ export class Daemon {
     this.#stop.abort();
     try {
       await this.#watcher?.close();
+      await this.#poller?.close();
       await this.#scanning;
       await this.#folderScan;
       // The control socket and /healthz stay up while draining; they go before the lock is released.

@@ -37,6 +37,7 @@ export type EngineEvent =
   | { type: 'found-by-rescan'; pipeline: string; path: string }
   | { type: 'watching'; dirs: readonly string[] }
   | { type: 'watcher-error'; code: string; message: string }
+  | { type: 'watch-fallback'; code: string; dir: string; folders: number; all: boolean; intervalMs: number }
   | { type: 'overflow'; pending: number }
   | { type: 'recovered'; what: string; path: string }
   | { type: 'warning'; code: string; message: string; path?: string }

@@ -32,6 +32,10 @@ function lineFor(e: EngineEvent): Line | null {
     case 'found-by-rescan': return ['info', 'found by rescan (the watcher missed it)'];
     case 'watching': return ['info', `watching ${e.dirs.join(', ')}`];
     case 'watcher-error': return ['warn', `watcher error: ${e.message}; rescanning`, { code: e.code }];
+    case 'watch-fallback':
+      return ['warn', `cannot watch ${e.dir} (${e.code}: ${e.code === 'ENOSPC' ? 'inotify watch limit reached, see ' +
+        'fs.inotify.max_user_watches' : 'too many open files'}); polling ${e.all ? 'every input folder' :
+        `${e.folders} unwatched folder(s)`} every ${e.intervalMs} ms instead`, { code: e.code }];
     case 'overflow': return ['warn', `more than ${e.pending} files pending; further events are dropped and a rescan will find them`];
     case 'recovered': return ['info', `recovered ${e.what}: ${e.path}`];
     case 'warning': return ['warn', e.message, { code: e.code }];

@@ -8,7 +8,7 @@ import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
-import { fsyncDir, fsyncFile, renameInto, type DirCache } from './files.js';
+import { fsyncFile, renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
 export interface CommitContext {
@@ -56,7 +56,7 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
 async function commitReplace(ctx: CommitContext, dir: string): Promise<FileRecord> {
   await renameInto(ctx.temp, ctx.final, ctx.dirs);
   crashPoint('after-rename');
-  await fsyncDir(dir);
+  await ctx.dirs.sync(dir);
   const record = doneRecord(ctx);
   ctx.store.put(record);
   return record;
@@ -74,7 +74,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     if (size === null) await renameInto(ctx.temp, ctx.final, ctx.dirs);
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
-    await fsyncDir(dir);
+    await ctx.dirs.sync(dir);
     const record = doneRecord(ctx);
     ctx.store.put(record, ctx.final);
     return record;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { KeyedLock } from '../core/keyed-lock.js';
@@ -48,6 +49,8 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#locks = options.locks ?? new KeyedLock<string>();
+    // Every job in flight listens on this signal (stage deadlines, lock and pool waits): bounded by the pools' slots.
+    setMaxListeners(10_000, this.#abort.signal);
     for (const p of options.config.pipelines) this.#queues.set(p.name, new BoundedQueue<Job>(options.config.queue.capacity));
     this.intake = new Intake({
       store: options.store, queues: this.#queues, events: options.events,

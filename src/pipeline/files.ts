@@ -24,9 +24,11 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Remembers folders already created, so the hot path skips a mkdir per file. Bounded: forgets all when full. */
+/** Remembers folders already created, so the hot path skips a mkdir per file (bounded: forgets all when full), and
+ * groups the fsyncs of a folder that many commits rename into at once. */
 export class DirCache {
   readonly #made = new Set<string>();
+  readonly #syncs = new Map<string, { running: Promise<void>; next: Promise<void> | null }>();
   readonly #limit: number;
 
   constructor(limit = 4096) {
@@ -38,6 +40,27 @@ export class DirCache {
     await fs.mkdir(dir, { recursive: true });
     if (this.#made.size >= this.#limit) this.#made.clear();
     this.#made.add(dir);
+  }
+
+  /**
+   * fsync(2) of a folder shared by concurrent callers (group commit): resolves once an fsync of `dir` that started
+   * after this call has finished, so every rename made before the call is durable. Callers arriving while one runs
+   * share the next one. Holds state only for syncs in flight.
+   */
+  sync(dir: string): Promise<void> {
+    const state = this.#syncs.get(dir);
+    if (state === undefined) return this.#startSync(dir);
+    state.next ??= state.running.catch(() => {}).then(() => this.#startSync(dir));
+    return state.next;
+  }
+
+  #startSync(dir: string): Promise<void> {
+    const state: { running: Promise<void>; next: Promise<void> | null } = { running: Promise.resolve(), next: null };
+    state.running = fsyncDir(dir).finally(() => {
+      if (this.#syncs.get(dir) === state) this.#syncs.delete(dir);
+    });
+    this.#syncs.set(dir, state);
+    return state.running;
   }
 
   /** Forget a folder (it may have been removed). */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedPipeline } from '../config/resolved.js';
@@ -71,6 +72,8 @@ export class Intake {
   constructor(options: IntakeOptions) {
     this.#o = options;
     this.#slots = new Semaphore(options.settleCapacity);
+    // Each file settling or waiting for queue space listens on it: at most settleCapacity of them.
+    setMaxListeners(options.settleCapacity + 16, this.#closed.signal);
   }
 
   /** Files known to the intake: settling, queued or running. */
@@ -215,7 +218,12 @@ export class Intake {
     let previous: Observation | undefined;
     for (;;) {
       const stat = await lstatOrNull(absPath);
-      if (stat?.isDirectory()) this.#o.onFolder?.(absPath);
+      if (stat?.isDirectory()) {
+        // An input replaced by a folder: the folder's files are walked. A watch event names whatever changed in a
+        // folder, folders included: those are no inputs, and not worth a line.
+        this.#o.onFolder?.(absPath);
+        if (entry.via === 'event') return null;
+      }
       if (stat === null || !stat.isFile()) return this.#skipped(entry, stat === null);
       const now = Date.now();
       const fingerprint = fingerprintOf(stat);

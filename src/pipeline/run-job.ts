@@ -43,6 +43,7 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
     const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
     try {
       const record = await attemptOnce(job, stages, ctx);
+      stages.temps.pop(); // The last temp is committed: renamed into place or appended and removed.
       await disposeSafely(job, record, ctx);
       return { type: 'processed', outputs: record.outputs };
     } catch (err) {
@@ -70,7 +71,9 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
 
 /** One attempt: stages, then commit; returns the success record. */
 async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<FileRecord> {
-  await assertInputUnchanged(job);
+  // The intake fingerprinted the input just before queueing it; a retry looks again before redoing the work. Either
+  // way the commit checks once more, under the output's lock, before anything is published.
+  if (stages.attempt > 1) await assertInputUnchanged(job);
   const temp = await runStages(stages);
   stages.current = 'commit';
   const final = outputPath(job);

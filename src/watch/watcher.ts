@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { faultArmed, faultDue } from '../core/fault.js';
@@ -9,19 +10,32 @@ export interface WatchRoot {
 }
 
 export interface WatcherHandlers {
-  /** A file was added or changed: a hint for the intake, which stats it itself. */
+  /**
+   * Something happened to this path (created, written, renamed, removed): a hint for the intake, which stats it
+   * itself. It may name a folder or a file that no longer exists.
+   */
   readonly onFile: (absPath: string) => void;
   /**
    * A folder appeared. chokidar reads a new folder before it watches it, so files written in between (a tree copied
    * or unpacked in one go) may never be reported: the caller walks the folder itself a moment later.
    */
   readonly onDir?: (absPath: string) => void;
-  /** The watcher failed (e.g. ENOSPC: inotify watch limit); some changes may be missed until a rescan. */
+  /**
+   * The folder could not be watched: the inotify watch limit (ENOSPC) or the open-file limit (EMFILE) was reached.
+   * Nothing inside it will be reported; the caller must poll its subtree.
+   */
+  readonly onUnwatched?: (absDir: string, err: NodeJS.ErrnoException) => void;
+  /** The watcher failed otherwise; some changes may be missed until a rescan. */
   readonly onError: (err: Error) => void;
 }
 
+/** Errors that mean "this folder is not watched", not "the watcher is broken". */
+const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
+
 /**
- * Wraps chokidar over every input root. Events are hints only: nothing here decides eligibility, and chokidar's
+ * Wraps chokidar over every input root, watching folders only: one inotify watch per folder, however many files it
+ * holds (chokidar on its own places one per file too). Files are learnt from the raw events of their folder's watch,
+ * which name the child that changed. Events are hints only: nothing here decides eligibility, and chokidar's
  * awaitWriteFinish is not used (the intake settles files itself, for scanned and reported files alike).
  */
 export class InputWatcher {
@@ -40,15 +54,14 @@ export class InputWatcher {
     const watcher = watch(this.#roots.map((r) => r.dir), {
       ignoreInitial: true,
       followSymlinks: false,
-      ignored: (p: string, stats) => this.#ignored(p, stats?.isDirectory()),
+      ignored: (p: string, stats) => this.#ignored(p, stats),
       ignorePermissionErrors: true,
     });
     this.#watcher = watcher;
     const pass = this.#faultFilter(watcher);
-    watcher.on('add', (p) => pass() && this.#handlers.onFile(p));
-    watcher.on('change', (p) => pass() && this.#handlers.onFile(p));
+    watcher.on('raw', (event: string, name: unknown, details: unknown) => pass() && this.#raw(event, name, details));
     watcher.on('addDir', (p) => pass() && this.#handlers.onDir?.(p));
-    watcher.on('error', (err) => this.#handlers.onError(err instanceof Error ? err : new Error(String(err))));
+    watcher.on('error', (err) => this.#error(err));
     return new Promise((resolve) => watcher.once('ready', () => resolve()));
   }
 
@@ -65,16 +78,37 @@ export class InputWatcher {
     };
   }
 
-  #ignored(absPath: string, isDir: boolean | undefined): boolean {
-    if (isDir === false) return false;
+  /**
+   * A folder's watch fired: `name` is the child that changed (absent for events on the folder itself). A `change` is
+   * a write to an existing file; a `rename` is a create, a removal or a move, reported only if something is there
+   * now (as chokidar's `add`, never its `unlink`): sluice's own disposals must not come back as hints.
+   */
+  #raw(event: string, name: unknown, details: unknown): void {
+    const dir = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
+    const abs = path.resolve(dir, name);
+    if (event !== 'rename') return this.#handlers.onFile(abs);
+    fs.lstat(abs, (err) => {
+      if (!err && !this.#closing) this.#handlers.onFile(abs);
+    });
+  }
+
+  #error(err: unknown): void {
+    const e = (err instanceof Error ? err : new Error(String(err))) as NodeJS.ErrnoException;
+    if (e.code !== undefined && limitCodes.has(e.code) && typeof e.path === 'string' && this.#handlers.onUnwatched) {
+      this.#handlers.onUnwatched(path.resolve(e.path), e);
+    } else {
+      this.#handlers.onError(e);
+    }
+  }
+
+  /** Only folders are watched (a file is never given its own watch); folders nothing can come from are pruned. */
+  #ignored(absPath: string, stats: { isDirectory(): boolean } | undefined): boolean {
+    if (stats !== undefined && !stats.isDirectory()) return true;
     for (const root of this.#roots) {
       const rel = path.relative(root.dir, absPath);
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      // Folders sluice writes to and dot folders are pruned; files are judged by the intake's filter.
-      if (!root.acceptsDir(rel.split(path.sep).join('/'))) {
-        if (isDir === true || path.basename(absPath).startsWith('.')) return true;
-      }
-      return false;
+      return !root.acceptsDir(rel.split(path.sep).join('/'));
     }
     return false;
   }

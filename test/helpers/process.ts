@@ -46,7 +46,10 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, o: W
 }
 
 /** Extra spawn options for a sluice process: run it as another user (`uid`, `gid`) or with another environment. */
-export type StartOptions = Pick<SpawnOptions, 'uid' | 'gid' | 'env'>;
+export type StartOptions = Pick<SpawnOptions, 'uid' | 'gid' | 'env'> & {
+  /** A command that execs the rest of its arguments (node, the sluice script, the args) in the same process. */
+  readonly prefix?: readonly string[];
+};
 
 /** A running `node bin/sluice …` in its own process group, its output collected as it comes. */
 export class SluiceProcess {
@@ -58,8 +61,10 @@ export class SluiceProcess {
 
   /** `options.env` is added to this process's environment (e.g. the test-only SLUICE_FAULT). */
   constructor(args: readonly string[], cwd: string, options: StartOptions = {}) {
-    this.child = spawn(process.execPath, [sluiceBin, ...args], {
-      ...options, env: { ...process.env, ...options.env }, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    const { prefix = [], ...spawnOptions } = options;
+    const command = [...prefix, process.execPath, sluiceBin, ...args];
+    this.child = spawn(command[0]!, command.slice(1), {
+      ...spawnOptions, env: { ...process.env, ...options.env }, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
