@@ -29,6 +29,10 @@ export interface WatcherHandlers {
   readonly onError: (err: Error) => void;
 }
 
+/** How long a newly created empty file waits before it is hinted, and how many may wait. */
+const emptyDelayMs = 50;
+const maxEmptyWaiting = 4096;
+
 /** Errors that mean "this folder is not watched", not "the watcher is broken". */
 const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
 
@@ -43,6 +47,8 @@ export class InputWatcher {
   readonly #handlers: WatcherHandlers;
   #watcher: FSWatcher | null = null;
   #closing: Promise<void> | null = null;
+  readonly #empty = new Set<string>();
+  #emptyTimer: NodeJS.Timeout | null = null;
 
   constructor(roots: readonly WatchRoot[], handlers: WatcherHandlers) {
     this.#roots = roots;
@@ -88,9 +94,26 @@ export class InputWatcher {
     if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
     const abs = path.resolve(dir, name);
     if (event !== 'rename') return this.#handlers.onFile(abs);
-    fs.lstat(abs, (err) => {
-      if (!err && !this.#closing) this.#handlers.onFile(abs);
+    fs.lstat(abs, (err, stat) => {
+      if (err || this.#closing) return;
+      if (stat.size > 0 || stat.isDirectory()) this.#handlers.onFile(abs);
+      else this.#later(abs);
     });
+  }
+
+  /**
+   * An empty file that just appeared is most likely being written: its write reports it soon (a `change`). It is
+   * hinted a moment later anyway (an empty file moved in, a `touch`), at once when too many wait.
+   */
+  #later(abs: string): void {
+    if (this.#empty.size >= maxEmptyWaiting) return this.#handlers.onFile(abs);
+    this.#empty.add(abs);
+    this.#emptyTimer ??= setTimeout(() => {
+      this.#emptyTimer = null;
+      const files = [...this.#empty];
+      this.#empty.clear();
+      if (!this.#closing) for (const f of files) this.#handlers.onFile(f);
+    }, emptyDelayMs);
   }
 
   #error(err: unknown): void {
@@ -115,6 +138,7 @@ export class InputWatcher {
 
   /** Stops watching; idempotent. */
   close(): Promise<void> {
+    if (this.#emptyTimer) clearTimeout(this.#emptyTimer);
     this.#closing ??= this.#watcher ? this.#watcher.close() : Promise.resolve();
     return this.#closing;
   }
