@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { FolderWatcher, type ListingStats } from './folder-watcher.js';
 import { faultArmed, faultDue } from '../core/fault.js';
 
 export interface WatchRoot {
@@ -41,7 +41,7 @@ const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
 export class InputWatcher {
   readonly #roots: readonly WatchRoot[];
   readonly #handlers: WatcherHandlers;
-  #watcher: FSWatcher | null = null;
+  #watcher: FolderWatcher | null = null;
   #closing: Promise<void> | null = null;
 
   constructor(roots: readonly WatchRoot[], handlers: WatcherHandlers) {
@@ -51,13 +51,14 @@ export class InputWatcher {
 
   /** Resolves once the initial watches are in place. */
   start(): Promise<void> {
-    const watcher = watch(this.#roots.map((r) => r.dir), {
+    const watcher = new FolderWatcher({
       ignoreInitial: true,
       followSymlinks: false,
       ignored: (p: string, stats) => this.#ignored(p, stats),
       ignorePermissionErrors: true,
     });
     this.#watcher = watcher;
+    watcher.add(this.#roots.map((r) => r.dir));
     const pass = this.#faultFilter(watcher);
     watcher.on('raw', (event: string, name: unknown, details: unknown) => pass() && this.#raw(event, name, details));
     watcher.on('addDir', (p) => pass() && this.#handlers.onDir?.(p));
@@ -66,7 +67,7 @@ export class InputWatcher {
   }
 
   /** The test-only SLUICE_FAULT watch faults (see core/fault.ts): drop every event, or turn one into an ENOSPC error. */
-  #faultFilter(watcher: FSWatcher): () => boolean {
+  #faultFilter(watcher: FolderWatcher): () => boolean {
     if (faultArmed('drop-watch-events')) return () => false;
     if (!faultArmed('watch-error')) return () => true;
     return () => {
@@ -111,6 +112,11 @@ export class InputWatcher {
       return !root.acceptsDir(rel.split(path.sep).join('/'));
     }
     return false;
+  }
+
+  /** The folder listings' work so far (null before start). */
+  get listings(): Readonly<ListingStats> | null {
+    return this.#watcher?.stats ?? null;
   }
 
   /** Stops watching; idempotent. */
