@@ -25,9 +25,15 @@ export interface WatcherHandlers {
    * Nothing inside it will be reported; the caller must poll its subtree.
    */
   readonly onUnwatched?: (absDir: string, err: NodeJS.ErrnoException) => void;
+  /** Events came faster than they could be checked and some were dropped: a rescan must find the files. */
+  readonly onOverflow?: (pending: number) => void;
   /** The watcher failed otherwise; some changes may be missed until a rescan. */
   readonly onError: (err: Error) => void;
 }
+
+/** Most lstats of renamed paths in flight, and most renamed paths waiting for one (a flood's events). */
+const maxLstats = 16;
+const maxPendingRenames = 4096;
 
 /** Errors that mean "this folder is not watched", not "the watcher is broken". */
 const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
@@ -43,6 +49,10 @@ export class InputWatcher {
   readonly #handlers: WatcherHandlers;
   #watcher: FolderWatcher | null = null;
   #closing: Promise<void> | null = null;
+  /** Renamed paths waiting for the lstat that tells a create from a removal; bounded by `maxPendingRenames`. */
+  readonly #renamed = new Set<string>();
+  #renamedOverflow = false;
+  #lstats = 0;
 
   constructor(roots: readonly WatchRoot[], handlers: WatcherHandlers) {
     this.#roots = roots;
@@ -89,8 +99,29 @@ export class InputWatcher {
     if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
     const abs = path.resolve(dir, name);
     if (event !== 'rename') return this.#handlers.onFile(abs);
+    if (this.#renamed.has(abs)) return;
+    if (this.#renamed.size >= maxPendingRenames) {
+      // A flood: the intake could not take these hints either; the rescan the caller runs finds the files.
+      if (!this.#renamedOverflow) this.#handlers.onOverflow?.(this.#renamed.size);
+      this.#renamedOverflow = true;
+      return;
+    }
+    this.#renamedOverflow = false;
+    this.#renamed.add(abs);
+    if (this.#lstats < maxLstats) this.#nextLstat();
+  }
+
+  /** One of at most `maxLstats` lstat chains: checks pending renamed paths one after another. */
+  #nextLstat(): void {
+    const abs = this.#renamed.values().next().value;
+    if (abs === undefined) return;
+    this.#renamed.delete(abs);
+    this.#lstats += 1;
     fs.lstat(abs, (err) => {
-      if (!err && !this.#closing) this.#handlers.onFile(abs);
+      this.#lstats -= 1;
+      if (this.#closing) return;
+      if (!err) this.#handlers.onFile(abs);
+      this.#nextLstat();
     });
   }
 
