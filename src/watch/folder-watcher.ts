@@ -85,14 +85,21 @@ export class FolderWatcher extends FSWatcher {
     this.#inFlight.set(root, inFlight);
     this.stats.reads += 1;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, inFlight);
-    stream.once('close', () => {
+    let ended = false;
+    // 'end' comes before chokidar's next listing of the folder (started from its own 'end' handler); 'close' alone
+    // when the listing was destroyed.
+    const done = () => {
+      if (ended) return;
+      ended = true;
       const left = (this.#inFlight.get(root) ?? 1) - 1;
       if (left > 0) this.#inFlight.set(root, left);
       else this.#inFlight.delete(root);
       const ms = performance.now() - started;
       if (ms >= costlyMs) this.#cost.set(root, ms);
       else this.#cost.delete(root);
-    });
+    };
+    stream.prependOnceListener('end', done);
+    stream.once('close', done);
     return stream;
   }
 }
