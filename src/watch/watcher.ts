@@ -43,6 +43,12 @@ const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
  * holds (chokidar on its own places one per file too). Files are learnt from the raw events of their folder's watch,
  * which name the child that changed. Events are hints only: nothing here decides eligibility, and chokidar's
  * awaitWriteFinish is not used (the intake settles files itself, for scanned and reported files alike).
+ *
+ * Floods: chokidar re-lists a folder after every event in it. FolderWatcher (folder-watcher.ts) makes that listing
+ * names-with-types (no lstat per entry), one at a time per folder, paused in proportion to its cost, so a flood of
+ * 100,000 files into one folder costs time linear in the files. A renamed child is lstat'ed (to tell a create from a
+ * removal) by at most `maxLstats` at once; past `maxPendingRenames` waiting, hints are dropped and `onOverflow` asks
+ * for a rescan, as the intake does when it is full.
  */
 export class InputWatcher {
   readonly #roots: readonly WatchRoot[];
