@@ -83,6 +83,10 @@ export class Daemon {
       onFile: (abs) => this.#hint(abs),
       onDir: (abs) => this.#newFolder(abs),
       onUnwatched: (abs, err) => this.#poller?.add(abs, err.code ?? 'ENOSPC'),
+      onOverflow: (pending) => {
+        events.emit({ type: 'overflow', pending });
+        this.rescan();
+      },
       onError: (err) => {
         events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
         this.rescan();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { FolderWatcher, type ListingStats } from './folder-watcher.js';
 import { faultArmed, faultDue } from '../core/fault.js';
 
 export interface WatchRoot {
@@ -25,6 +25,8 @@ export interface WatcherHandlers {
    * Nothing inside it will be reported; the caller must poll its subtree.
    */
   readonly onUnwatched?: (absDir: string, err: NodeJS.ErrnoException) => void;
+  /** Events came faster than they could be checked and some were dropped: a rescan must find the files. */
+  readonly onOverflow?: (pending: number) => void;
   /** The watcher failed otherwise; some changes may be missed until a rescan. */
   readonly onError: (err: Error) => void;
 }
@@ -32,6 +34,9 @@ export interface WatcherHandlers {
 /** How long a newly created empty file waits before it is hinted, and how many may wait. */
 const emptyDelayMs = 50;
 const maxEmptyWaiting = 4096;
+/** Most lstats of renamed paths in flight, and most renamed paths waiting for one (a flood's events). */
+const maxLstats = 16;
+const maxPendingRenames = 4096;
 
 /** Errors that mean "this folder is not watched", not "the watcher is broken". */
 const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
@@ -41,14 +46,24 @@ const limitCodes = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
  * holds (chokidar on its own places one per file too). Files are learnt from the raw events of their folder's watch,
  * which name the child that changed. Events are hints only: nothing here decides eligibility, and chokidar's
  * awaitWriteFinish is not used (the intake settles files itself, for scanned and reported files alike).
+ *
+ * Floods: chokidar re-lists a folder after every event in it. FolderWatcher (folder-watcher.ts) makes that listing
+ * names-with-types (no lstat per entry), one at a time per folder, paused in proportion to its cost, so a flood of
+ * 100,000 files into one folder costs time linear in the files. A renamed child is lstat'ed (to tell a create from a
+ * removal) by at most `maxLstats` at once; past `maxPendingRenames` waiting, hints are dropped and `onOverflow` asks
+ * for a rescan, as the intake does when it is full.
  */
 export class InputWatcher {
   readonly #roots: readonly WatchRoot[];
   readonly #handlers: WatcherHandlers;
-  #watcher: FSWatcher | null = null;
+  #watcher: FolderWatcher | null = null;
   #closing: Promise<void> | null = null;
   readonly #empty = new Set<string>();
   #emptyTimer: NodeJS.Timeout | null = null;
+  /** Renamed paths waiting for the lstat that tells a create from a removal; bounded by `maxPendingRenames`. */
+  readonly #renamed = new Set<string>();
+  #renamedOverflow = false;
+  #lstats = 0;
 
   constructor(roots: readonly WatchRoot[], handlers: WatcherHandlers) {
     this.#roots = roots;
@@ -57,13 +72,14 @@ export class InputWatcher {
 
   /** Resolves once the initial watches are in place. */
   start(): Promise<void> {
-    const watcher = watch(this.#roots.map((r) => r.dir), {
+    const watcher = new FolderWatcher({
       ignoreInitial: true,
       followSymlinks: false,
       ignored: (p: string, stats) => this.#ignored(p, stats),
       ignorePermissionErrors: true,
     });
     this.#watcher = watcher;
+    watcher.add(this.#roots.map((r) => r.dir));
     const pass = this.#faultFilter(watcher);
     watcher.on('raw', (event: string, name: unknown, details: unknown) => pass() && this.#raw(event, name, details));
     watcher.on('addDir', (p) => pass() && this.#handlers.onDir?.(p));
@@ -72,7 +88,7 @@ export class InputWatcher {
   }
 
   /** The test-only SLUICE_FAULT watch faults (see core/fault.ts): drop every event, or turn one into an ENOSPC error. */
-  #faultFilter(watcher: FSWatcher): () => boolean {
+  #faultFilter(watcher: FolderWatcher): () => boolean {
     if (faultArmed('drop-watch-events')) return () => false;
     if (!faultArmed('watch-error')) return () => true;
     return () => {
@@ -94,10 +110,30 @@ export class InputWatcher {
     if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
     const abs = path.resolve(dir, name);
     if (event !== 'rename') return this.#handlers.onFile(abs);
+    if (this.#renamed.has(abs)) return;
+    if (this.#renamed.size >= maxPendingRenames) {
+      // A flood: the intake could not take these hints either; the rescan the caller runs finds the files.
+      if (!this.#renamedOverflow) this.#handlers.onOverflow?.(this.#renamed.size);
+      this.#renamedOverflow = true;
+      return;
+    }
+    this.#renamedOverflow = false;
+    this.#renamed.add(abs);
+    if (this.#lstats < maxLstats) this.#nextLstat();
+  }
+
+  /** One of at most `maxLstats` lstat chains: checks pending renamed paths one after another. */
+  #nextLstat(): void {
+    const abs = this.#renamed.values().next().value;
+    if (abs === undefined) return;
+    this.#renamed.delete(abs);
+    this.#lstats += 1;
     fs.lstat(abs, (err, stat) => {
-      if (err || this.#closing) return;
-      if (stat.size > 0 || stat.isDirectory()) this.#handlers.onFile(abs);
-      else this.#later(abs);
+      this.#lstats -= 1;
+      if (this.#closing) return;
+      if (!err && (stat.size > 0 || stat.isDirectory())) this.#handlers.onFile(abs);
+      else if (!err) this.#later(abs);
+      this.#nextLstat();
     });
   }
 
@@ -134,6 +170,11 @@ export class InputWatcher {
       return !root.acceptsDir(rel.split(path.sep).join('/'));
     }
     return false;
+  }
+
+  /** The folder listings' work so far (null before start). */
+  get listings(): Readonly<ListingStats> | null {
+    return this.#watcher?.stats ?? null;
   }
 
   /** Stops watching; idempotent. */

@@ -65,6 +65,8 @@ describe('sluice watch: built-in default and dispositions', () => {
     box.write('inbox/sub/bad.txt.gz', 'this is not gzip data');
     box.write('inbox/good.txt.gz', gzipSync('fine'));
     await waitFor('failed/sub/bad.txt.gz.error.json', () => box.read('failed/sub/bad.txt.gz.error.json'));
+    // The sidecar is written first, then the input is moved beside it.
+    await waitFor('failed/sub/bad.txt.gz', () => box.read('failed/sub/bad.txt.gz'));
     await waitFor('archive/good.txt.gz', () => box.read('archive/good.txt.gz'));
     assert.equal(box.read('failed/sub/bad.txt.gz')!.toString(), 'this is not gzip data');
     const sidecar = JSON.parse(box.read('failed/sub/bad.txt.gz.error.json')!.toString()) as Record<string, unknown>;

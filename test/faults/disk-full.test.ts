@@ -97,7 +97,7 @@ describe('disk full (ENOSPC) on the output file system', { skip: cannotMount() ?
     assert.equal(failed['code'], 'ENOSPC');
     assert.equal(failed['errorClass'], 'transient');
     assert.equal(retryLines(sluice.logsFor('big.bin')).length, 2, 'three attempts: two retries');
-    await waitFor('the sidecar', () => box.read('failed/big.bin.error.json'));
+    await waitFor('the sidecar and the input', () => box.read('failed/big.bin.error.json') && box.read('failed/big.bin'));
     const sidecar = JSON.parse(box.read('failed/big.bin.error.json')!.toString()) as { attempts: number; error: { code: string } };
     assert.deepEqual([sidecar.attempts, sidecar.error.code], [3, 'ENOSPC']);
     assert.ok(box.read('failed/big.bin')!.equals(big), 'the input is quarantined intact');
