@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { KeyedLock } from '../core/keyed-lock.js';
@@ -43,6 +44,9 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.#o = options;
+    // Every job in flight waits on this signal in several places (pools, locks, stage deadlines, backoff); jobs in flight
+    // are bounded by the dispatchers' slots, so the count is bounded too, but above Node's default warning level.
+    setMaxListeners(0, this.#abort.signal);
     for (const p of options.config.pipelines) this.#queues.set(p.name, new BoundedQueue<Job>(options.config.queue.capacity));
     this.intake = new Intake({
       store: options.store, queues: this.#queues, events: options.events,

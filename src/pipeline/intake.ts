@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedPipeline } from '../config/resolved.js';
@@ -53,6 +54,8 @@ export class Intake {
   constructor(options: IntakeOptions) {
     this.#o = options;
     this.#slots = new Semaphore(options.settleCapacity);
+    // Every settling file waits on this signal: up to settleCapacity listeners, each removed when its wait ends.
+    setMaxListeners(options.settleCapacity + 16, this.#closed.signal);
   }
 
   /** Files known to the intake: settling, queued or running. */
