@@ -11,6 +11,9 @@ import { openRuntime, type Runtime } from './runtime.js';
 const newFolderDelayMs = 300;
 /** Most new folders remembered for that walk; beyond it a full rescan is cheaper to reason about. */
 const maxNewFolders = 256;
+/** While watching is paused for a backlog: files pending at most this many resume it; until then rescans repeat. */
+const resumeBelow = 256;
+const backlogRescanMs = 500;
 
 export interface DaemonOptions {
   readonly config: ResolvedConfig;
@@ -36,6 +39,10 @@ export class Daemon {
   #folderTimer: NodeJS.Timeout | null = null;
   #folderScan: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
+  /** Watching is paused for a backlog (see #backlog); `#watcherClosed` settles when the old watcher is closed. */
+  #paused = false;
+  #watcherClosed: Promise<void> = Promise.resolve();
+  #backlogTimer: NodeJS.Timeout | null = null;
   #fatal: unknown = null;
   #done!: (err?: unknown) => void;
   /** Settles when the daemon has closed: resolves after a graceful stop, rejects with a fatal error. */
@@ -58,10 +65,19 @@ export class Daemon {
     this.#runtime = await openRuntime({
       config, events, log: this.#o.log,
       onFatal: (err) => this.#onFatal(err),
-      onOverflow: () => this.rescan(),
+      onOverflow: () => this.#backlog(),
     });
+    this.#watcher = this.#newWatcher();
+    await this.#watcher.start();
+    events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
+    this.#scanning = this.#scan('scan');
+    this.#schedule();
+  }
+
+  #newWatcher(): InputWatcher {
+    const { config, events } = this.#o;
     const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
-    this.#watcher = new InputWatcher(roots, {
+    return new InputWatcher(roots, {
       onFile: (abs) => this.#hint(abs),
       onDir: (abs) => this.#newFolder(abs),
       onError: (err) => {
@@ -69,10 +85,37 @@ export class Daemon {
         this.rescan();
       },
     });
-    await this.#watcher.start();
-    events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
-    this.#scanning = this.#scan('scan');
-    this.#schedule();
+  }
+
+  /**
+   * The intake overflowed. chokidar re-reads and lstats every changed folder in full about once a second, so with tens
+   * of thousands of files waiting the watcher costs more than the work itself, and its events are dropped anyway:
+   * watching pauses, rescans (which wait for room in the intake) take over until the backlog drains, then it resumes.
+   */
+  #backlog(): void {
+    if (!this.#paused && this.#watcher && !this.#closing) {
+      this.#paused = true;
+      this.#watcherClosed = this.#watcher.close();
+      this.#watcher = null;
+      this.#o.events.emit({ type: 'watch-paused', pending: this.#runtime!.engine.intake.size });
+    }
+    this.rescan();
+  }
+
+  /** After each scan while paused: resume watching (then rescan once more for what came meanwhile) or rescan again. */
+  async #whilePaused(): Promise<void> {
+    if (this.#runtime!.engine.intake.size > resumeBelow) {
+      this.#backlogTimer = setTimeout(() => this.rescan(), backlogRescanMs);
+      return;
+    }
+    await this.#watcherClosed;
+    const watcher = this.#newWatcher();
+    await watcher.start();
+    if (this.#closing) return void (await watcher.close());
+    this.#watcher = watcher;
+    this.#paused = false;
+    this.#o.events.emit({ type: 'watch-resumed' });
+    this.rescan();
   }
 
   #hint(absPath: string): void {
@@ -140,7 +183,11 @@ export class Daemon {
       if (!this.#stop.signal.aborted) this.#onFatal(err);
     }
     this.#scanning = null;
-    if (this.#rescanWanted && !this.#closing) {
+    if (this.#closing) return;
+    if (this.#paused) {
+      this.#rescanWanted = false;
+      this.#whilePaused().catch((err: unknown) => this.#onFatal(err));
+    } else if (this.#rescanWanted) {
       this.#rescanWanted = false;
       this.rescan();
     }
@@ -170,9 +217,11 @@ export class Daemon {
   async #close(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#folderTimer) clearTimeout(this.#folderTimer);
+    if (this.#backlogTimer) clearTimeout(this.#backlogTimer);
     this.#stop.abort();
     try {
       await this.#watcher?.close();
+      await this.#watcherClosed;
       await this.#scanning;
       await this.#folderScan;
       await this.#runtime?.close(this.#o.config.shutdownGraceMs);

@@ -30,6 +30,8 @@ export type EngineEvent =
   | { type: 'watching'; dirs: readonly string[] }
   | { type: 'watcher-error'; code: string; message: string }
   | { type: 'overflow'; pending: number }
+  | { type: 'watch-paused'; pending: number }
+  | { type: 'watch-resumed' }
   | { type: 'recovered'; what: string; path: string }
   | { type: 'warning'; code: string; message: string; path?: string }
   | { type: 'draining'; inFlight: number; graceMs: number }

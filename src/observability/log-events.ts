@@ -31,6 +31,8 @@ function lineFor(e: EngineEvent): Line {
     case 'watching': return ['info', `watching ${e.dirs.join(', ')}`];
     case 'watcher-error': return ['warn', `watcher error: ${e.message}; rescanning`, { code: e.code }];
     case 'overflow': return ['warn', `more than ${e.pending} files pending; further events are dropped and a rescan will find them`];
+    case 'watch-paused': return ['warn', `watching paused: ${e.pending} files pending; rescanning until the backlog drains`];
+    case 'watch-resumed': return ['info', 'watching resumed: the backlog has drained'];
     case 'recovered': return ['info', `recovered ${e.what}: ${e.path}`];
     case 'warning': return ['warn', e.message, { code: e.code }];
     case 'draining': return [e.inFlight > 0 ? 'info' : 'debug', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
