@@ -42,7 +42,7 @@ describe('chaos: a 1 GiB input', () => {
 
     const rssFile = box.path('big.rss');
     const started = Date.now();
-    const run = box.start(['run', '-c', 'sluice.json'], rssHookEnv(rssFile));
+    const run = box.start(['run', '-c', 'sluice.json'], { env: rssHookEnv(rssFile) });
     const monitor = new RssMonitor(run.pid);
     const exit = await run.waitForExit(300_000);
     const polled = monitor.stop();

@@ -50,7 +50,7 @@ describe('chaos: floods of small files', () => {
 
   test(`sluice watch: ${files} files dropped in at once, queue.capacity 64, peak RSS under ${daemonBoundMb} MB`, async (t) => {
     const hook = box.path('watch.rss');
-    const sluice = box.start(['watch', '-c', config()], rssHookEnv(hook));
+    const sluice = box.start(['watch', '-c', config()], { env: rssHookEnv(hook) });
     await sluice.ready();
     const monitor = new RssMonitor(sluice.pid);
     const started = Date.now();
@@ -74,7 +74,7 @@ describe('chaos: floods of small files', () => {
   test(`sluice run: ${files} existing files, peak RSS under ${runBoundMb} MB`, async (t) => {
     writeAll();
     const hook = box.path('run.rss');
-    const run = box.start(['run', '-c', config()], rssHookEnv(hook));
+    const run = box.start(['run', '-c', config()], { env: rssHookEnv(hook) });
     const monitor = new RssMonitor(run.pid);
     const started = Date.now();
     const exit = await run.waitForExit(300_000);
