@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { vmHwmKb } from '../test/helpers/measure.js';
 import type { Sandbox } from '../test/helpers/process.js';
 
 /** 1 MiB of half random, half repetitive bytes: gzip has real work to do and real savings to make. */
@@ -34,16 +35,6 @@ export function mixedSize(i: number): number {
 }
 
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-/** The peak RSS (VmHWM) of a live process in KiB, or null when it is gone. */
-export function vmHwmKb(pid: number): number | null {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Polls VmHWM of `pid` until stopped; `peakKb` is the largest value seen. */
 export class RssMonitor {

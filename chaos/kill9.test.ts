@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, test, type TestContext } from 'node:test';
 import { runJson } from '../test/helpers/cli.js';
+import { rng } from '../test/helpers/measure.js';
 import { pipeline, Sandbox, waitFor, type SluiceProcess } from '../test/helpers/process.js';
 import { assertExactly, content, mixedSize, sha256 } from './helpers.js';
 
@@ -9,18 +10,6 @@ import { assertExactly, content, mixedSize, sha256 } from './helpers.js';
 // archive is killed with SIGKILL at random moments, again and again, and restarted; in the end every input sits in the
 // archive byte-identical, every output is complete and correct, and no temp, partial or duplicate file exists anywhere.
 // The random delays come from a seed printed in the diagnostics (SLUICE_CHAOS_SEED=<n> replays one).
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('chaos: kill -9 at random moments', () => {
   let box: Sandbox;
@@ -37,7 +26,7 @@ describe('chaos: kill -9 at random moments', () => {
   function seed(t: TestContext): () => number {
     const s = Number(process.env['SLUICE_CHAOS_SEED'] ?? Date.now() % 1_000_000);
     t.diagnostic(`seed ${s}`);
-    return prng(s);
+    return rng(s);
   }
 
   function writeInputs(from: number, to: number): void {

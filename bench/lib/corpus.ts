@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { rng } from '../../test/helpers/measure.js';
+
+export { rng };
 
 const words = ('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et ' +
   'dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo ' +
@@ -7,17 +10,6 @@ const words = ('lorem ipsum dolor sit amet consectetur adipiscing elit sed do ei
   'occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim id est laborum 0 1 2 3 4 5 6 7 8 9')
   .split(' ');
 
-/** A small deterministic PRNG (mulberry32), so every run processes the same bytes. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `size` bytes of word salad: compresses about 3:1 with gzip -6, like logs or text exports. */
 export function text(size: number, random: () => number): Buffer {

@@ -2,6 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vmHwmKb } from '../../test/helpers/measure.js';
+
+export { vmHwmKb };
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const sluiceBin = path.join(repoRoot, 'bin', 'sluice');
@@ -44,16 +47,6 @@ export async function timed(cmd: string, args: readonly string[], o: { cwd?: str
     stderr = stderr.replace(m[0], '');
   }
   return { ms, code, peakRssKb, stderr, stdout };
-}
-
-/** VmHWM (peak RSS, KiB) of a live process, or null once it is gone. */
-export function vmHwmKb(pid: number): number | null {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Polls VmHWM every 100 ms; stop() returns the last value seen (the peak, as VmHWM never goes down). */
