@@ -5,14 +5,11 @@ import type { TransformLog } from '../transforms/types.js';
 import { createFilter } from '../watch/filter.js';
 import { InputWatcher } from '../watch/watcher.js';
 import { feed, feedFolder } from './feed.js';
+import { FolderWalks } from './folder-walks.js';
 import { Ops } from './ops.js';
+import { routeHint } from './route-hint.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { UnwatchedPoller, unwatchedPollMs } from './unwatched-poller.js';
-
-/** How long after a folder appears it is walked: by then chokidar watches it, so no file falls between the two. */
-const newFolderDelayMs = 300;
-/** Most new folders remembered for that walk; beyond it a full rescan is cheaper to reason about. */
-const maxNewFolders = 256;
 
 export interface DaemonOptions {
   readonly config: ResolvedConfig;
@@ -37,9 +34,7 @@ export class Daemon {
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
   #rescanWanted = false;
-  readonly #newFolders = new Set<string>();
-  #folderTimer: NodeJS.Timeout | null = null;
-  #folderScan: Promise<void> | null = null;
+  #walks = this.#newWalks();
   #closing: Promise<void> | null = null;
   /** The last reload, which the next one (and close) waits for; rescans wait while one runs. */
   #reloading: Promise<void> = Promise.resolve();
@@ -112,9 +107,6 @@ export class Daemon {
     if (this.#closing || !this.#runtime) return;
     this.#paused = true;
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#folderTimer) clearTimeout(this.#folderTimer);
-    this.#folderTimer = null;
-    this.#newFolders.clear();
     const stopped = this.#stop;
     this.#stop = new AbortController();
     stopped.abort();
@@ -122,7 +114,8 @@ export class Daemon {
       await this.#watcher?.close();
       await this.#poller?.close();
       await this.#scanning;
-      await this.#folderScan;
+      await this.#walks.close();
+      this.#walks = this.#newWalks();
       // Throws only when a new input folder cannot be created: then the old config keeps running, watched again.
       const { retired } = await this.#runtime.replaceEngine(config);
       this.#o = { ...this.#o, config };
@@ -149,64 +142,35 @@ export class Daemon {
     });
   }
 
+  /** Offers the files below `absDir` to every pipeline it is in; an error of a walk that close or reload aborted is none. */
   async #walkFolder(absDir: string): Promise<void> {
-    for (const p of this.#o.config.pipelines) {
-      const rel = path.relative(p.input.dir, absDir);
-      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      await feedFolder(p, rel.split(path.sep).join('/'), this.#runtime!.engine.intake, this.#stop.signal);
+    const signal = this.#stop.signal;
+    try {
+      for (const p of this.#o.config.pipelines) {
+        const rel = path.relative(p.input.dir, absDir);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        await feedFolder(p, rel.split(path.sep).join('/'), this.#runtime!.engine.intake, signal);
+      }
+    } catch (err) {
+      if (!signal.aborted) throw err;
     }
+  }
+
+  #newWalks(): FolderWalks {
+    return new FolderWalks({
+      walk: (abs) => this.#walkFolder(abs),
+      onTooMany: () => this.rescan(),
+      onError: (err) => this.#onFatal(err),
+    });
   }
 
   #hint(absPath: string): void {
     const intake = this.#runtime?.engine.intake;
-    if (!intake) return;
-    for (const p of this.#o.config.pipelines) {
-      const rel = path.relative(p.input.dir, absPath);
-      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      const relPath = rel.split(path.sep).join('/');
-      if (createFilterCached(p).file(relPath).ok) intake.hint(p, relPath);
-    }
+    if (intake) routeHint(this.#o.config.pipelines, intake, absPath);
   }
 
   #newFolder(absPath: string): void {
-    if (this.#closing) return;
-    if (this.#newFolders.size >= maxNewFolders) {
-      this.#newFolders.clear();
-      this.rescan();
-      return;
-    }
-    this.#newFolders.add(absPath);
-    // Walked at once (only folders are watched, so chokidar reports none of the files it found in it) and once more
-    // below, for files written before its watch was in place.
-    const previous = this.#folderScan;
-    this.#folderScan = (async () => {
-      await previous;
-      await this.#walkFolder(absPath);
-    })().catch((err: unknown) => {
-      if (!this.#stop.signal.aborted) this.#onFatal(err);
-    });
-    this.#folderTimer ??= setTimeout(() => {
-      this.#folderTimer = null;
-      this.#folderScan = this.#scanNewFolders(this.#folderScan);
-    }, newFolderDelayMs);
-  }
-
-  /** Walks the folders that appeared since the last walk (after `previous`), skipping those inside another. */
-  async #scanNewFolders(previous: Promise<void> | null): Promise<void> {
-    await previous;
-    const folders = [...this.#newFolders].sort((a, b) => a.length - b.length);
-    this.#newFolders.clear();
-    const signal = this.#stop.signal;
-    try {
-      const walked: string[] = [];
-      for (const folder of folders) {
-        if (walked.some((w) => folder.startsWith(`${w}${path.sep}`))) continue;
-        walked.push(folder);
-        await this.#walkFolder(folder);
-      }
-    } catch (err) {
-      if (!signal.aborted) this.#onFatal(err);
-    }
+    if (!this.#closing) this.#walks.add(absPath);
   }
 
   /** Asks for a reconciliation scan; coalesced with one already running. */
@@ -258,13 +222,12 @@ export class Daemon {
   async #close(): Promise<void> {
     await this.#reloading;
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#folderTimer) clearTimeout(this.#folderTimer);
     this.#stop.abort();
     try {
       await this.#watcher?.close();
       await this.#poller?.close();
       await this.#scanning;
-      await this.#folderScan;
+      await this.#walks.close();
       // The control socket and /healthz stay up while draining; they go before the lock is released.
       try {
         await this.#runtime?.engine.drain(this.#o.config.shutdownGraceMs);
@@ -282,11 +245,4 @@ export class Daemon {
     this.#runtime?.abort();
     void this.close();
   }
-}
-
-const filters = new WeakMap<object, ReturnType<typeof createFilter>>();
-function createFilterCached(p: ResolvedConfig['pipelines'][number]): ReturnType<typeof createFilter> {
-  let filter = filters.get(p);
-  if (!filter) filters.set(p, (filter = createFilter(p)));
-  return filter;
 }
