@@ -15,6 +15,8 @@ export interface CommitContext {
   readonly job: Job;
   /** The last stage's temp file. */
   readonly temp: string;
+  /** The temp file is already fsynced (the stage did it). */
+  readonly durable?: boolean;
   /** Where the output goes. */
   readonly final: string;
   readonly store: StateStore;
@@ -33,7 +35,7 @@ export interface CommitContext {
  */
 export async function commit(ctx: CommitContext): Promise<FileRecord> {
   crashPoint('after-temp-write');
-  await fsyncFile(ctx.temp);
+  if (!ctx.durable) await fsyncFile(ctx.temp);
   crashPoint('after-fsync');
   const waitStarted = performance.now();
   const release = await ctx.locks.acquire(ctx.final, { signal: ctx.signal });

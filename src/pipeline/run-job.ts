@@ -74,11 +74,11 @@ async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Pr
   // The intake fingerprinted the input just before queueing it; a retry looks again before redoing the work. Either
   // way the commit checks once more, under the output's lock, before anything is published.
   if (stages.attempt > 1) await assertInputUnchanged(job);
-  const temp = await runStages(stages);
+  const { temp, durable } = await runStages(stages);
   stages.current = 'commit';
   const final = outputPath(job);
   const record = await commit({
-    job, temp, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
+    job, temp, durable, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
     events: ctx.events,
   });
   ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });

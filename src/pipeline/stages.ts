@@ -6,7 +6,7 @@ import type { Semaphore } from '../core/semaphore.js';
 import { SluiceError, StageTimeoutError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { EXEC_KILL_GRACE_MS } from '../transforms/builtin/exec.js';
-import type { TransformLog } from '../transforms/types.js';
+import type { TransformLog, TransformResult } from '../transforms/types.js';
 import type { DirCache } from './files.js';
 import type { Job } from './job.js';
 import { tempPath } from './temp-files.js';
@@ -26,11 +26,18 @@ export interface StagesContext {
   current: string;
 }
 
-/** Runs every stage in order, each in its pool and under its deadline; returns the last stage's temp file. */
-export async function runStages(ctx: StagesContext): Promise<string> {
+/** The last stage's temp file, and whether that stage already fsynced it. */
+export interface StagesResult {
+  readonly temp: string;
+  readonly durable: boolean;
+}
+
+/** Runs every stage in order, each in its pool and under its deadline. */
+export async function runStages(ctx: StagesContext): Promise<StagesResult> {
   const { job } = ctx;
   const source = { path: job.absPath, relPath: job.relPath, size: job.fingerprint.size, mtimeMs: job.fingerprint.mtimeMs };
   let input = job.absPath;
+  let durable = false;
   for (const stage of job.pipeline.stages) {
     ctx.current = stage.use;
     const output = tempPath(job.pipeline.output.dir, stage.index);
@@ -38,21 +45,22 @@ export async function runStages(ctx: StagesContext): Promise<string> {
     await ctx.dirs.ensure(path.dirname(output));
     const started = performance.now();
     const event = { pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt };
-    await ctx.pools[stage.index]!.run(
+    const result = await ctx.pools[stage.index]!.run(
       () => {
         ctx.events.emit({ type: 'stage-start', ...event });
         return runOne(stage, { input, output, source, options: stage.options, log: ctx.log }, ctx.signal);
       },
       { signal: ctx.signal },
     );
-    await expectOutput(stage, output);
+    durable = result?.durable === true;
+    if (!durable) await expectOutput(stage, output);
     ctx.events.emit({
       type: 'stage', pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt,
       durationMs: Math.round(performance.now() - started),
     });
     input = output;
   }
-  return input;
+  return { temp: input, durable };
 }
 
 type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
@@ -64,10 +72,10 @@ type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
  */
 export const WIND_DOWN_MS = EXEC_KILL_GRACE_MS + 1000;
 
-async function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<void> {
-  let work: Promise<void> | undefined;
+async function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<TransformResult | void> {
+  let work: Promise<TransformResult | void> | undefined;
   try {
-    await withTimeout((inner) => (work = stage.transform.run({ ...ctx, signal: inner })), stage.timeoutMs, {
+    return await withTimeout((inner) => (work = stage.transform.run({ ...ctx, signal: inner })), stage.timeoutMs, {
       signal,
       onTimeout: () => new StageTimeoutError(stage.use, stage.timeoutMs),
     });

@@ -39,12 +39,18 @@ export interface OptionIssue {
 
 export type OptionsResult<O> = { ok: true; value: O } | { ok: false; issues: readonly OptionIssue[] };
 
+/** What a built-in may report about its output; a module's return value is ignored. */
+export interface TransformResult {
+  /** The output exists and is already fsynced: the commit need not flush it again. */
+  readonly durable?: boolean;
+}
+
 export interface TransformDefinition<O = unknown> {
   /** The built-in name, or the module's absolute path. */
   readonly name: string;
   /** Validates and defaults the raw `with` value (undefined when absent). Never throws. */
   parseOptions(raw: unknown): OptionsResult<O>;
-  run(ctx: TransformContext<O>): Promise<void>;
+  run(ctx: TransformContext<O>): Promise<void | TransformResult>;
   /** A digest of the transform's code for modules (so editing a module reprocesses); undefined for built-ins. */
   readonly digest?: string;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SluiceError, describe } from '../../errors.js';
 import { defineOptions } from '../options.js';
 import { pipeFile } from '../pipe-file.js';
+import { smallFile } from '../small-file.js';
 import type { TransformDefinition } from '../types.js';
 
 const schema = z.strictObject({});
@@ -10,7 +11,7 @@ const schema = z.strictObject({});
 export type GunzipOptions = z.output<typeof schema>;
 
 /**
- * `gunzip`: decompresses gzip input, streaming. Takes no options. Input that is not valid gzip (bad header, corrupt
+ * `gunzip`: decompresses gzip input (small inputs whole on a worker thread, others streaming). Takes no options. Input that is not valid gzip (bad header, corrupt
  * or truncated data, empty file) fails permanently with code INPUT_INVALID: another attempt cannot help.
  */
 export const gunzip: TransformDefinition<GunzipOptions> = {
@@ -18,7 +19,7 @@ export const gunzip: TransformDefinition<GunzipOptions> = {
   parseOptions: defineOptions(schema),
   async run(ctx) {
     try {
-      await pipeFile(ctx, createGunzip());
+      return (await smallFile('gunzip', ctx)) ?? (await pipeFile(ctx, createGunzip()));
     } catch (err) {
       if (!isZlibError(err)) throw err;
       throw new SluiceError('INPUT_INVALID', `${ctx.input} is not valid gzip data: ${describe(err)}`, {

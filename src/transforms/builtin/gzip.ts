@@ -2,6 +2,7 @@ import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { defineOptions } from '../options.js';
 import { pipeFile } from '../pipe-file.js';
+import { smallFile } from '../small-file.js';
 import type { TransformDefinition } from '../types.js';
 
 const schema = z.strictObject({
@@ -11,11 +12,11 @@ const schema = z.strictObject({
 
 export type GzipOptions = z.output<typeof schema>;
 
-/** `gzip`: compresses the input into a single gzip member, streaming. */
+/** `gzip`: compresses the input into a single gzip member (small inputs whole on a worker thread, others streaming). */
 export const gzip: TransformDefinition<GzipOptions> = {
   name: 'gzip',
   parseOptions: defineOptions(schema),
   async run(ctx) {
-    await pipeFile(ctx, createGzip({ level: ctx.options.level }));
+    return (await smallFile('gzip', ctx, ctx.options.level)) ?? pipeFile(ctx, createGzip({ level: ctx.options.level }));
   },
 };
