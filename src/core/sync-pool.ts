@@ -23,10 +23,17 @@ export class SyncPool<Req, Res> {
     this.#slots = new Semaphore(size);
   }
 
-  /** Runs `request` on an idle worker (waiting for one if all are busy) and resolves with its reply. */
+  /**
+   * Runs `request` on an idle worker (waiting for one if all are busy) and resolves with its reply. The signal cuts
+   * the wait short; a request that has started runs to its end, so requests must be short.
+   */
   async run(request: Req, options: { signal?: AbortSignal } = {}): Promise<Res> {
     if (this.#closing) throw new Error('SyncPool is closed');
     const release = await this.#slots.acquire(options);
+    if (this.#closing) {
+      release();
+      throw new Error('SyncPool is closed');
+    }
     const worker = this.#idle.pop() ?? this.#spawn();
     let healthy = false;
     try {

@@ -83,4 +83,15 @@ describe('SyncPool', () => {
     await closing;
     await assert.rejects(p.run({ op: 'echo' }), /closed/);
   });
+
+  test('a request still waiting for a worker when close() is called is refused, not started', async (t) => {
+    const p = await pool(t, 1);
+    const busy = p.run({ op: 'block', ms: 50, value: 1 });
+    const waiting = p.run({ op: 'echo', value: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const closing = p.close();
+    await assert.rejects(busy, /exited|terminated/);
+    await assert.rejects(waiting, /closed/);
+    await closing;
+  });
 });
