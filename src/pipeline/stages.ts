@@ -48,7 +48,8 @@ export async function runStages(ctx: StagesContext): Promise<StagesResult> {
     const result = await ctx.pools[stage.index]!.run(
       () => {
         ctx.events.emit({ type: 'stage-start', ...event });
-        return runOne(stage, { input, output, source, options: stage.options, log: ctx.log }, ctx.signal);
+        const last = stage.index === job.pipeline.stages.length - 1;
+        return runOne(stage, { input, output, source, options: stage.options, log: ctx.log, last }, ctx.signal);
       },
       { signal: ctx.signal },
     );

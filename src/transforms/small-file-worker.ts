@@ -5,8 +5,8 @@ import type { SmallFileReply, SmallFileRequest } from './small-file.js';
 
 /**
  * Worker-thread side of the small-file path: reads the whole input (when it is at most `maxBytes`), transforms it in
- * memory, writes the output and fsyncs it, all with synchronous calls on this thread. Replies `done: false`, having
- * written nothing, when the input or the result is too big to hold, so the caller streams instead.
+ * memory, writes the output and (when asked) fsyncs it, all with synchronous calls on this thread. Replies `done: false`,
+ * having written nothing, when the input or the result is too big to hold, so the caller streams instead.
  */
 function handle(req: SmallFileRequest): SmallFileReply {
   const input = readAtMost(req.input, req.maxBytes);
@@ -22,7 +22,7 @@ function handle(req: SmallFileRequest): SmallFileReply {
       throw err;
     }
   }
-  writeDurably(req.output, output);
+  write(req.output, output, req.sync);
   return { done: true };
 }
 
@@ -42,11 +42,11 @@ function readAtMost(file: string, max: number): Buffer | null {
   }
 }
 
-function writeDurably(file: string, data: Buffer): void {
+function write(file: string, data: Buffer, sync: boolean): void {
   const fd = fs.openSync(file, 'w');
   try {
     for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -13,10 +13,12 @@ export interface SmallFileRequest {
   readonly level?: number;
   /** Largest input taken whole (and a quarter of the largest gunzip result). */
   readonly maxBytes: number;
+  /** fsync the output (not for a stage whose output only feeds the next stage). */
+  readonly sync: boolean;
 }
 
 export interface SmallFileReply {
-  /** True when the output is written and fsynced; false when the file is too big to hold (nothing was written). */
+  /** True when the output is written (and fsynced, if asked); false when the file is too big to hold (nothing written). */
   readonly done: boolean;
   readonly error?: { readonly message: string; readonly code?: string };
 }
@@ -32,16 +34,18 @@ let pool: SyncPool<SmallFileRequest, SmallFileReply> | null = null;
 
 /**
  * The built-ins' fast path for small inputs: the whole stage (open, read, transform, write, fsync, close) as synchronous
- * calls on a worker thread, one round trip instead of a dozen through libuv's pool. Resolves `{ durable: true }` when
- * the output is written and fsynced, or null when the input is too big (nothing written: stream it instead). Errors
+ * calls on a worker thread, one round trip instead of a dozen through libuv's pool. Resolves once the output is written
+ * (`durable: true` when it was fsynced too: always, unless `ctx.last` is false), or null when the input is too big
+ * (nothing written: stream it instead). Errors
  * keep their errno or zlib `code`, so they are classified as the streaming path's would be.
  */
 export async function smallFile(op: SmallFileOp, ctx: TransformContext, level?: number): Promise<TransformResult | null> {
   if (ctx.input === ctx.source.path && ctx.source.size > SMALL_FILE_MAX_BYTES) return null;
   throwIfAborted(ctx.signal);
   pool ??= new SyncPool(new URL('./small-file-worker.js', import.meta.url), threads, limits);
-  const request: SmallFileRequest = { op, input: ctx.input, output: ctx.output, level, maxBytes: SMALL_FILE_MAX_BYTES };
+  const sync = ctx.last !== false;
+  const request: SmallFileRequest = { op, input: ctx.input, output: ctx.output, level, maxBytes: SMALL_FILE_MAX_BYTES, sync };
   const reply = await pool.run(request, { signal: ctx.signal });
   if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
-  return reply.done ? { durable: true } : null;
+  return reply.done ? { durable: sync } : null;
 }

@@ -29,6 +29,8 @@ export interface TransformContext<O = unknown> {
   /** Fires at the stage's deadline and on shutdown. */
   readonly signal: AbortSignal;
   readonly log: TransformLog;
+  /** False for a stage whose output feeds another stage (never published, so never worth an fsync). @default true */
+  readonly last?: boolean;
 }
 
 /** One problem with a stage's `with` options; `path` is relative to `with`. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { pipeline, runJson, Sandbox, waitFor, writeConfig } from '../helpers/cli.js';
@@ -87,5 +88,27 @@ describe('sluice run: partial writes and output locking', () => {
     assert.deepEqual(runsOf(out).length, 1, 'the output is exactly one input');
     assert.ok(['A', 'B', 'C'].includes(out[0]!));
     assert.deepEqual(box.files('outbox'), ['one.txt']);
+  });
+});
+
+describe('sluice run: multi-stage pipelines across the small-file limit', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = Sandbox.create();
+  });
+  afterEach(async () => {
+    await box.dispose();
+  });
+
+  test('gzip then gunzip gives back every input byte for byte, small (worker thread) and large (streamed), no temp left', async () => {
+    const sizes = [0, 1, 4096, 256 * 1024, 256 * 1024 + 1, 3 * 1024 * 1024];
+    const inputs = sizes.map((size, i) => [`f${i}.bin`, randomBytes(size)] as const);
+    for (const [name, data] of inputs) box.write(`inbox/${name}`, data);
+    writeConfig(box, { pipelines: [pipeline({ stages: [{ use: 'gzip', with: { level: 1 } }, { use: 'gunzip' }, { use: 'copy' }] })] });
+    const { code, report, stderr } = await runJson(box);
+    assert.equal(code, 0, stderr);
+    assert.equal(report.processed, inputs.length);
+    for (const [name, data] of inputs) assert.ok(box.read(`outbox/${name}`)!.equals(data), `${name} (${data.length} bytes)`);
+    assert.deepEqual(box.files('outbox/.sluice-tmp'), [], 'temp files left behind');
   });
 });

@@ -21,6 +21,15 @@ describe('small-file path', () => {
     assert.ok((await f.read('back')).equals(data));
   });
 
+  test('a stage whose output feeds another stage (last: false) writes it without claiming it durable', async (t) => {
+    const f = await fixture(t);
+    const data = randomBytes(5_000);
+    await f.write('in', data);
+    const ctx = { ...(await f.context(gzip, undefined, 'in', { output: 'mid.gz' })), last: false };
+    assert.deepEqual(await gzip.run(ctx), { durable: false });
+    assert.ok(gunzipSync(await f.read('mid.gz')).equals(data));
+  });
+
   test('an empty input makes an empty copy and a valid gzip of nothing', async (t) => {
     const f = await fixture(t);
     await f.write('empty', '');
