@@ -36,8 +36,8 @@ let pool: SyncPool<SmallFileRequest, SmallFileReply> | null = null;
  * The built-ins' fast path for small inputs: the whole stage (open, read, transform, write, fsync, close) as synchronous
  * calls on a worker thread, one round trip instead of a dozen through libuv's pool. Resolves once the output is written
  * (`durable: true` when it was fsynced too: always, unless `ctx.last` is false), or null when the input is too big
- * (nothing written: stream it instead). Errors
- * keep their errno or zlib `code`, so they are classified as the streaming path's would be.
+ * (nothing written: stream it instead). Errors keep their errno or zlib `code`, so they are classified as the streaming
+ * path's would be.
  */
 export async function smallFile(op: SmallFileOp, ctx: TransformContext, level?: number): Promise<TransformResult | null> {
   if (ctx.input === ctx.source.path && ctx.source.size > SMALL_FILE_MAX_BYTES) return null;
