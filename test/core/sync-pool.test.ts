@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { describe, test, type TestContext } from 'node:test';
 import { SyncPool } from '../../src/core/sync-pool.js';
@@ -73,6 +74,24 @@ describe('SyncPool', () => {
     await assert.rejects(waiting, /gave up/);
     assert.equal((await busy).value, 1);
     assert.equal((await p.run({ op: 'echo', value: 3 })).value, 3);
+  });
+
+  test('workers keep the process alive while a request runs, and not once it is done', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sync-pool-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const script = join(dir, 'worker.mjs');
+    await writeFile(script, workerSource);
+    const poolUrl = new URL('../../src/core/sync-pool.js', import.meta.url).href;
+    // Nothing but the request keeps this program's event loop busy; it never calls close().
+    const program = `const { SyncPool } = await import(${JSON.stringify(poolUrl)});
+      const pool = new SyncPool(new URL(${JSON.stringify(pathToFileURL(script).href)}), 1);
+      pool.run({ op: 'block', ms: 300, value: 42 }).then((r) => console.log('reply', r.value));`;
+    const main = join(dir, 'main.mjs');
+    await writeFile(main, program);
+    const child = spawnSync(process.execPath, [main], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(child.error, undefined, 'the process did not exit on its own once the request was done');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), 'reply 42', 'the process exited before the reply came');
   });
 
   test('close() stops the workers, returns the same promise, and refuses later requests', async (t) => {
