@@ -67,7 +67,7 @@ describe('sluice watch: start-up scan and periodic rescans', () => {
   test('rescans run every rescanIntervalMs and leave up-to-date files alone', async () => {
     box.write('inbox/kept.txt', 'kept');
     const sluice = watch({ rescanIntervalMs: 300 });
-    await waitFor('kept.txt processed', () => box.read('outbox/kept.txt'));
+    await sluice.processed('kept.txt');
     await waitFor('three rescans', () => sluice.logs.filter((l) => /^rescan of p done/.test(l.message)).length >= 3);
     assert.equal(processed(sluice, 'kept.txt'), 1);
     assert.deepEqual(sluice.logsFor('kept.txt', /^found by rescan/), []);
