@@ -1,51 +1,18 @@
 import { setMaxListeners } from 'node:events';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { ResolvedPipeline } from '../config/resolved.js';
-import { sleep } from '../core/abort.js';
 import { describe, SluiceError, toSluiceError } from '../errors.js';
 import type { BoundedQueue } from '../core/bounded-queue.js';
 import { Semaphore } from '../core/semaphore.js';
-import type { EventBus } from '../observability/events.js';
-import { sameFingerprint, type StateStore } from '../state/store.js';
-import { decide } from './decide.js';
-import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
+import { admit, type AdmitOptions, type Via } from './admit.js';
+import { view, type Entry, type IntakeEntry } from './intake-entry.js';
 import { jobKey, type Job } from './job.js';
 
-type Via = 'scan' | 'event' | 'rescan' | 'redo';
-
-interface Entry {
-  state: 'settling' | 'queued' | 'running';
-  /** A change was reported while the job ran: run once more when it finishes. */
-  dirty: boolean;
-  readonly pipeline: ResolvedPipeline;
-  readonly relPath: string;
-  via: Via;
-  /** When it entered its state (ms since epoch). */
-  since: number;
-  /** Order of entering the queue (for the position of a queued file); 0 before. */
-  order: number;
-}
-
-/** A read-only view of one file the intake holds (status, explain). */
-export interface IntakeEntry {
-  readonly pipeline: string;
-  readonly relPath: string;
-  readonly state: 'settling' | 'queued' | 'running';
-  readonly since: number;
-  readonly order: number;
-}
-
-export interface IntakeOptions {
-  readonly store: StateStore;
+export interface IntakeOptions extends AdmitOptions {
   readonly queues: ReadonlyMap<string, BoundedQueue<Job>>;
-  readonly events: EventBus;
   /** How many files may settle at once; the bound of the coalescing map. */
   readonly settleCapacity: number;
   /** Told when a watch hint was dropped because the intake was full: a rescan must find the file. */
   readonly onOverflow: () => void;
-  /** Told when an input turned out to be a folder (a file replaced by one, which a watcher may not report as new). */
-  readonly onFolder?: (absPath: string) => void;
   /** Told when admitting a file failed in a way that must stop the process (the state store failed); other errors
    * (a file that cannot be read) skip that file with an event. */
   readonly onFatal: (err: unknown) => void;
@@ -53,8 +20,8 @@ export interface IntakeOptions {
 
 /**
  * The one door into the engine for scans, rescans and watch events. Per (pipeline, input) it keeps at most one entry:
- * settling, queued or running; a hint for a running file marks it dirty, so it runs exactly once more. Files settle
- * here, then the state store decides: up to date (unchanged), failed before and unchanged (not retried), or a job.
+ * settling, queued or running; a hint for a running file marks it dirty, so it runs exactly once more. Each file is
+ * admitted (admit.ts: settled, then the state store decides) and its job queued.
  * Bounded: at most `settleCapacity` files settle or wait for queue space; scanners wait for room (`offer`), watch
  * hints that find no room are dropped and reported through `onOverflow`.
  */
@@ -212,61 +179,13 @@ export class Intake {
 
   /** Settles the file, asks the store, and queues a job; null when there is nothing to do. */
   async #settle(entry: Entry): Promise<Job | null> {
-    const { pipeline, relPath } = entry;
-    const absPath = path.join(pipeline.input.dir, relPath);
     const signal = this.#closed.signal;
-    let previous: Observation | undefined;
-    for (;;) {
-      const stat = await lstatOrNull(absPath);
-      if (stat?.isDirectory()) {
-        // An input replaced by a folder: the folder's files are walked. A watch event names whatever changed in a
-        // folder, folders included: those are no inputs, and not worth a line.
-        this.#o.onFolder?.(absPath);
-        if (entry.via === 'event') return null;
-      }
-      if (stat === null || !stat.isFile()) return this.#skipped(entry, stat === null);
-      const now = Date.now();
-      const fingerprint = fingerprintOf(stat);
-      if (!previous || !sameFingerprint(previous.fingerprint, fingerprint)) previous = { fingerprint, since: now };
-      const wait = settleWait(stat, now, pipeline.input.settleMs, previous);
-      if (wait === 0) break;
-      this.#o.events.emit({ type: 'settling', pipeline: pipeline.name, path: relPath, waitMs: wait });
-      await sleep(wait, { signal });
-    }
-    const job = this.#decide(entry, absPath, previous.fingerprint);
+    const job = await admit(entry, this.#o, signal);
     if (job === null) return null;
-    if (entry.via === 'rescan') this.#o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
     Object.assign(entry, { state: 'queued', since: Date.now(), order: ++this.#order });
-    this.#o.events.emit({ type: 'queued', pipeline: pipeline.name, path: relPath });
-    await this.#o.queues.get(pipeline.name)!.put(job, { signal });
+    this.#o.events.emit({ type: 'queued', pipeline: entry.pipeline.name, path: entry.relPath });
+    await this.#o.queues.get(entry.pipeline.name)!.put(job, { signal });
     return job;
-  }
-
-  #decide(entry: Entry, absPath: string, fingerprint: Job['fingerprint']): Job | null {
-    const { pipeline, relPath } = entry;
-    const record = this.#o.store.get(pipeline.name, relPath);
-    const base = { pipeline, relPath, absPath, fingerprint, queuedAt: Date.now() };
-    const decision = decide(pipeline, fingerprint, record);
-    if (decision === 'process') return { kind: 'process', ...base };
-    if (decision === 'dispose') return { kind: 'dispose', ...base, record };
-    const event = { pipeline: pipeline.name, path: relPath };
-    if (decision === 'unchanged') this.#o.events.emit({ type: 'unchanged', ...event, outputs: record!.outputs });
-    else {
-      this.#o.events.emit({
-        type: 'failed', ...event, stage: record!.stage ?? '', attempts: record!.attempts,
-        code: record!.error?.code ?? 'FAILED', message: record!.error?.message ?? 'failed', previously: true,
-      });
-    }
-    return null;
-  }
-
-  #skipped(entry: Entry, vanished: boolean): null {
-    const reason = vanished ? 'the file vanished before it was processed' : 'not a regular file';
-    this.#o.events.emit({
-      type: 'skipped', pipeline: entry.pipeline.name, path: entry.relPath, reason,
-      code: vanished ? 'INPUT_VANISHED' : 'INPUT_NOT_A_FILE',
-    });
-    return null;
   }
 
   #checkIdle(): void {
@@ -274,19 +193,5 @@ export class Intake {
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-}
-
-function view(e: Entry): IntakeEntry {
-  return { pipeline: e.pipeline.name, relPath: e.relPath, state: e.state, since: e.since, order: e.order };
-}
-
-async function lstatOrNull(file: string) {
-  try {
-    return await fs.lstat(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
   }
 }

@@ -1,0 +1,93 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ResolvedPipeline } from '../config/resolved.js';
+import { sleep } from '../core/abort.js';
+import type { EventBus } from '../observability/events.js';
+import { sameFingerprint, type StateStore } from '../state/store.js';
+import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
+import { decide } from './decide.js';
+import type { Job } from './job.js';
+
+/** How the intake learnt of a file: the start-up scan, a watch event, a reconciliation scan, or a change mid-job. */
+export type Via = 'scan' | 'event' | 'rescan' | 'redo';
+
+export interface Candidate {
+  readonly pipeline: ResolvedPipeline;
+  readonly relPath: string;
+  readonly via: Via;
+}
+
+export interface AdmitOptions {
+  readonly store: StateStore;
+  readonly events: EventBus;
+  /** Told when an input turned out to be a folder (a file replaced by one, which a watcher may not report as new). */
+  readonly onFolder?: (absPath: string) => void;
+}
+
+/**
+ * Waits until a file is completely written (see settle.ts), then asks the state store what to do with it: the job to
+ * queue, or null when there is nothing to do (up to date, failed before and unchanged, vanished, not a regular file),
+ * with an event saying which. Throws what the store throws (fatal) and errors other than a vanished file's.
+ */
+export async function admit(file: Candidate, o: AdmitOptions, signal: AbortSignal): Promise<Job | null> {
+  const { pipeline, relPath } = file;
+  const absPath = path.join(pipeline.input.dir, relPath);
+  let previous: Observation | undefined;
+  for (;;) {
+    const stat = await lstatOrNull(absPath);
+    if (stat?.isDirectory()) {
+      // An input replaced by a folder: the folder's files are walked. A watch event names whatever changed in a
+      // folder, folders included: those are no inputs, and not worth a line.
+      o.onFolder?.(absPath);
+      if (file.via === 'event') return null;
+    }
+    if (stat === null || !stat.isFile()) return skipped(file, o.events, stat === null);
+    const now = Date.now();
+    const fingerprint = fingerprintOf(stat);
+    if (!previous || !sameFingerprint(previous.fingerprint, fingerprint)) previous = { fingerprint, since: now };
+    const wait = settleWait(stat, now, pipeline.input.settleMs, previous);
+    if (wait === 0) break;
+    o.events.emit({ type: 'settling', pipeline: pipeline.name, path: relPath, waitMs: wait });
+    await sleep(wait, { signal });
+  }
+  const job = toJob(file, absPath, previous.fingerprint, o);
+  if (job && file.via === 'rescan') o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
+  return job;
+}
+
+function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint'], o: AdmitOptions): Job | null {
+  const { pipeline, relPath } = file;
+  const record = o.store.get(pipeline.name, relPath);
+  const base = { pipeline, relPath, absPath, fingerprint, queuedAt: Date.now() };
+  const decision = decide(pipeline, fingerprint, record);
+  if (decision === 'process') return { kind: 'process', ...base };
+  if (decision === 'dispose') return { kind: 'dispose', ...base, record };
+  const event = { pipeline: pipeline.name, path: relPath };
+  if (decision === 'unchanged') o.events.emit({ type: 'unchanged', ...event, outputs: record!.outputs });
+  else {
+    o.events.emit({
+      type: 'failed', ...event, stage: record!.stage ?? '', attempts: record!.attempts,
+      code: record!.error?.code ?? 'FAILED', message: record!.error?.message ?? 'failed', previously: true,
+    });
+  }
+  return null;
+}
+
+function skipped(file: Candidate, events: EventBus, vanished: boolean): null {
+  const reason = vanished ? 'the file vanished before it was processed' : 'not a regular file';
+  events.emit({
+    type: 'skipped', pipeline: file.pipeline.name, path: file.relPath, reason,
+    code: vanished ? 'INPUT_VANISHED' : 'INPUT_NOT_A_FILE',
+  });
+  return null;
+}
+
+async function lstatOrNull(file: string) {
+  try {
+    return await fs.lstat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
