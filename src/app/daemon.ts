@@ -1,15 +1,11 @@
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
 import type { TransformLog } from '../transforms/types.js';
-import { createFilter } from '../watch/filter.js';
-import { InputWatcher } from '../watch/watcher.js';
-import { feed, feedFolder } from './feed.js';
-import { FolderWalks } from './folder-walks.js';
+import { feed } from './feed.js';
+import { InputWatching } from './input-watching.js';
 import { Ops } from './ops.js';
-import { routeHint } from './route-hint.js';
+import { Rescans, type ScanVia } from './rescans.js';
 import { openRuntime, type Runtime } from './runtime.js';
-import { UnwatchedPoller, unwatchedPollMs } from './unwatched-poller.js';
 
 export interface DaemonOptions {
   readonly config: ResolvedConfig;
@@ -29,16 +25,11 @@ export class Daemon {
   #stop = new AbortController();
   #runtime: Runtime | null = null;
   #ops: Ops | null = null;
-  #watcher: InputWatcher | null = null;
-  #poller: UnwatchedPoller | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #scanning: Promise<void> | null = null;
-  #rescanWanted = false;
-  #walks = this.#newWalks();
+  #watching: InputWatching | null = null;
+  #rescans = new Rescans({ scan: (via) => this.#scan(via), intervalMs: () => this.#o.config.rescanIntervalMs });
   #closing: Promise<void> | null = null;
   /** The last reload, which the next one (and close) waits for; rescans wait while one runs. */
   #reloading: Promise<void> = Promise.resolve();
-  #paused = false;
   #fatal: unknown = null;
   #done!: (err?: unknown) => void;
   /** Settles when the daemon has closed: resolves after a graceful stop, rejects with a fatal error. */
@@ -66,29 +57,16 @@ export class Daemon {
     });
     this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
     await this.#watch();
-    this.#scanning = this.#scan('scan');
-    this.#schedule();
+    this.#rescans.start('scan');
   }
 
+  /** Watches the input folders of the config now in force; close() or a reload aborts `#stop` and closes it. */
   async #watch(): Promise<void> {
-    const { config, events } = this.#o;
-    const roots = config.pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
-    this.#poller = this.#createPoller();
-    this.#watcher = new InputWatcher(roots, {
-      onFile: (abs) => this.#hint(abs),
-      onDir: (abs) => this.#newFolder(abs),
-      onUnwatched: (abs, err) => this.#poller?.add(abs, err.code ?? 'ENOSPC'),
-      onOverflow: (pending) => {
-        events.emit({ type: 'overflow', pending });
-        this.rescan();
-      },
-      onError: (err) => {
-        events.emit({ type: 'watcher-error', code: (err as NodeJS.ErrnoException).code ?? 'WATCH_FAILED', message: err.message });
-        this.rescan();
-      },
+    this.#watching = new InputWatching({
+      pipelines: this.#o.config.pipelines, events: this.#o.events, intake: () => this.#runtime!.engine.intake,
+      signal: this.#stop.signal, rescan: () => this.rescan(), onFatal: (err) => this.#onFatal(err),
     });
-    await this.#watcher.start();
-    events.emit({ type: 'watching', dirs: [...new Set(config.pipelines.map((p) => p.input.dir))] });
+    await this.#watching.start();
   }
 
   /**
@@ -105,17 +83,13 @@ export class Daemon {
 
   async #reload(config: ResolvedConfig): Promise<void> {
     if (this.#closing || !this.#runtime) return;
-    this.#paused = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    const scanned = this.#rescans.pause();
     const stopped = this.#stop;
     this.#stop = new AbortController();
     stopped.abort();
     try {
-      await this.#watcher?.close();
-      await this.#poller?.close();
-      await this.#scanning;
-      await this.#walks.close();
-      this.#walks = this.#newWalks();
+      await this.#watching?.close();
+      await scanned;
       // Throws only when a new input folder cannot be created: then the old config keeps running, watched again.
       const { retired } = await this.#runtime.replaceEngine(config);
       this.#o = { ...this.#o, config };
@@ -123,89 +97,26 @@ export class Daemon {
       void retired.then(() => this.rescan('scan'), () => {});
     } finally {
       await this.#watch();
-      this.#paused = false;
-      this.#rescanWanted = false;
-      this.rescan('scan');
-      this.#schedule();
+      this.#rescans.resume('scan');
     }
-  }
-
-  /** Folders inotify could not watch are walked every few seconds instead, and a warning says so. */
-  #createPoller(): UnwatchedPoller {
-    const { config, events } = this.#o;
-    return new UnwatchedPoller({
-      walk: (abs) => this.#walkFolder(abs),
-      walkAll: () => feed(config.pipelines, this.#runtime!.engine.intake, events, 'rescan', this.#stop.signal),
-      onPolling: ({ folders, all, first, code }) =>
-        events.emit({ type: 'watch-fallback', code, dir: first, folders, all, intervalMs: unwatchedPollMs }),
-      onError: (err) => this.#onFatal(err),
-    });
-  }
-
-  /** Offers the files below `absDir` to every pipeline it is in; an error of a walk that close or reload aborted is none. */
-  async #walkFolder(absDir: string): Promise<void> {
-    const signal = this.#stop.signal;
-    try {
-      for (const p of this.#o.config.pipelines) {
-        const rel = path.relative(p.input.dir, absDir);
-        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-        await feedFolder(p, rel.split(path.sep).join('/'), this.#runtime!.engine.intake, signal);
-      }
-    } catch (err) {
-      if (!signal.aborted) throw err;
-    }
-  }
-
-  #newWalks(): FolderWalks {
-    return new FolderWalks({
-      walk: (abs) => this.#walkFolder(abs),
-      onTooMany: () => this.rescan(),
-      onError: (err) => this.#onFatal(err),
-    });
-  }
-
-  #hint(absPath: string): void {
-    const intake = this.#runtime?.engine.intake;
-    if (intake) routeHint(this.#o.config.pipelines, intake, absPath);
   }
 
   #newFolder(absPath: string): void {
-    if (!this.#closing) this.#walks.add(absPath);
+    if (!this.#closing) this.#watching?.newFolder(absPath);
   }
 
   /** Asks for a reconciliation scan; coalesced with one already running. */
-  rescan(via: 'scan' | 'rescan' = 'rescan'): void {
-    if (this.#closing) return;
-    if (this.#scanning || this.#paused) {
-      this.#rescanWanted = true;
-      return;
-    }
-    this.#scanning = this.#scan(via);
+  rescan(via: ScanVia = 'rescan'): void {
+    this.#rescans.request(via);
   }
 
-  async #scan(via: 'scan' | 'rescan'): Promise<void> {
-    const runtime = this.#runtime!;
+  async #scan(via: ScanVia): Promise<void> {
     const signal = this.#stop.signal;
     try {
-      await feed(this.#o.config.pipelines, runtime.engine.intake, this.#o.events, via, signal);
+      await feed(this.#o.config.pipelines, this.#runtime!.engine.intake, this.#o.events, via, signal);
     } catch (err) {
       if (!signal.aborted) this.#onFatal(err);
     }
-    this.#scanning = null;
-    if (this.#rescanWanted && !this.#closing && !this.#paused) {
-      this.#rescanWanted = false;
-      this.rescan();
-    }
-  }
-
-  #schedule(): void {
-    const interval = this.#o.config.rescanIntervalMs;
-    if (interval <= 0 || this.#closing) return;
-    const jittered = Math.round(interval * (0.9 + Math.random() * 0.2));
-    this.#timer = setTimeout(() => {
-      this.rescan();
-      this.#schedule();
-    }, jittered);
   }
 
   #onFatal(err: unknown): void {
@@ -215,19 +126,16 @@ export class Daemon {
 
   /** Stops intake, lets in-flight work finish within shutdownGraceMs, aborts the rest. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
+    this.#closing ??= this.#close(this.#rescans.close());
     return this.#closing;
   }
 
-  async #close(): Promise<void> {
+  async #close(scanned: Promise<void>): Promise<void> {
     await this.#reloading;
-    if (this.#timer) clearTimeout(this.#timer);
     this.#stop.abort();
     try {
-      await this.#watcher?.close();
-      await this.#poller?.close();
-      await this.#scanning;
-      await this.#walks.close();
+      await this.#watching?.close();
+      await scanned;
       // The control socket and /healthz stay up while draining; they go before the lock is released.
       try {
         await this.#runtime?.engine.drain(this.#o.config.shutdownGraceMs);

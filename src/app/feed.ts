@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ResolvedPipeline } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
 import type { Intake } from '../pipeline/intake.js';
@@ -24,11 +25,21 @@ export async function feed(
   }
 }
 
-/** Offers the eligible files below one folder of a pipeline's input (a folder the watcher reported as new). */
-export async function feedFolder(p: ResolvedPipeline, relDir: string, intake: Intake, signal: AbortSignal): Promise<void> {
-  const filter = createFilter(p);
-  if (!filter.dir(relDir)) return;
-  for await (const relPath of scan(p.input.dir, filter, { signal, under: relDir })) {
-    await intake.offer(p, relPath, 'event', signal);
+/**
+ * Offers the eligible files below a folder the watcher reported as new (or one inotify cannot watch) to every
+ * pipeline whose input folder holds it.
+ */
+export async function feedFolder(
+  pipelines: readonly ResolvedPipeline[], absDir: string, intake: Intake, signal: AbortSignal,
+): Promise<void> {
+  for (const p of pipelines) {
+    const rel = path.relative(p.input.dir, absDir);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const relDir = rel.split(path.sep).join('/');
+    const filter = createFilter(p);
+    if (!filter.dir(relDir)) continue;
+    for await (const relPath of scan(p.input.dir, filter, { signal, under: relDir })) {
+      await intake.offer(p, relPath, 'event', signal);
+    }
   }
 }
