@@ -44,62 +44,85 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   try {
     store = new SqliteStore(o.config.stateDir);
     await recover(o.config, store, o.events);
-    for (const p of o.config.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
-    const opened = store;
-    const newEngine = (config: ResolvedConfig, locks?: Engine['locks']) => {
-      const engine = new Engine({ config, store: opened, events: o.events, log: o.log, onFatal: o.onFatal, onOverflow: o.onOverflow,
-        onFolder: o.onFolder, locks,
-      });
-      engine.start();
-      return engine;
-    };
-    let config = o.config;
-    let engine = newEngine(config);
-    /** Engines a reload replaced whose jobs still run. */
-    const retiring = new Set<Engine>();
-    const replaceEngine = async (next: ResolvedConfig) => {
-      for (const p of next.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
-      const old = engine;
-      const running = old.intake.runningKeys();
-      engine = newEngine(next, old.locks);
-      config = next;
-      const release = engine.intake.hold(running);
-      retiring.add(old);
-      const retired = old.retire().finally(() => {
-        retiring.delete(old);
-        release();
-      });
-      return { retired };
-    };
-    let closing: Promise<void> | null = null;
-    const close = async (graceMs: number) => {
-      try {
-        await Promise.all([engine.drain(graceMs), ...[...retiring].map((e) => drainRetired(e, graceMs))]);
-        await removeEmptyTempDirs(config);
-      } finally {
-        opened.close();
-        lock.release();
-      }
-    };
-    return {
-      get config() {
-        return config;
-      },
-      store,
-      get engine() {
-        return engine;
-      },
-      replaceEngine,
-      abort: () => {
-        for (const e of [engine, ...retiring]) e.abort();
-      },
-      close: (graceMs) => (closing ??= close(graceMs)),
-    };
+    await makeInputDirs(o.config);
+    return new OpenRuntime(o, lock, store);
   } catch (err) {
     store?.close();
     lock.release();
     throw err;
   }
+}
+
+class OpenRuntime implements Runtime {
+  readonly store: SqliteStore;
+  readonly #o: RuntimeOptions;
+  readonly #lock: InstanceLock;
+  #config: ResolvedConfig;
+  #engine: Engine;
+  /** Engines a reload replaced whose jobs still run. */
+  readonly #retiring = new Set<Engine>();
+  #closing: Promise<void> | null = null;
+
+  constructor(o: RuntimeOptions, lock: InstanceLock, store: SqliteStore) {
+    this.#o = o;
+    this.#lock = lock;
+    this.store = store;
+    this.#config = o.config;
+    this.#engine = this.#newEngine(o.config);
+  }
+
+  get config(): ResolvedConfig {
+    return this.#config;
+  }
+
+  get engine(): Engine {
+    return this.#engine;
+  }
+
+  async replaceEngine(next: ResolvedConfig): Promise<{ retired: Promise<void> }> {
+    await makeInputDirs(next);
+    const old = this.#engine;
+    const running = old.intake.runningKeys();
+    this.#engine = this.#newEngine(next, old.locks);
+    this.#config = next;
+    const release = this.#engine.intake.hold(running);
+    this.#retiring.add(old);
+    const retired = old.retire().finally(() => {
+      this.#retiring.delete(old);
+      release();
+    });
+    return { retired };
+  }
+
+  abort(): void {
+    for (const e of [this.#engine, ...this.#retiring]) e.abort();
+  }
+
+  close(graceMs: number): Promise<void> {
+    this.#closing ??= this.#close(graceMs);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    try {
+      await Promise.all([this.#engine.drain(graceMs), ...[...this.#retiring].map((e) => drainRetired(e, graceMs))]);
+      await removeEmptyTempDirs(this.#config);
+    } finally {
+      this.store.close();
+      this.#lock.release();
+    }
+  }
+
+  #newEngine(config: ResolvedConfig, locks?: Engine['locks']): Engine {
+    const { events, log, onFatal, onOverflow, onFolder } = this.#o;
+    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks });
+    engine.start();
+    return engine;
+  }
+}
+
+async function makeInputDirs(config: ResolvedConfig): Promise<void> {
+  for (const p of config.pipelines) await fs.mkdir(p.input.dir, { recursive: true });
 }
 
 /** Gives a retiring engine's jobs `graceMs` more, then aborts them (shutdown during a reload). */
