@@ -42,22 +42,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
       };
       return { status: 200, body };
     },
-    'GET /file': ({ query }) => {
-      const pipeline = query.get('pipeline') ?? '';
-      const relPath = query.get('path') ?? '';
-      const intake = o.runtime.engine.intake;
-      const entry = intake.lookup(pipeline, relPath);
-      if (!entry) return { status: 200, body: null };
-      const now = Date.now();
-      const live: LiveFile = { state: entry.state, since: new Date(entry.since).toISOString(), ageMs: Math.max(0, now - entry.since) };
-      if (entry.state === 'queued') {
-        let position = 1;
-        for (const e of intake.entries()) if (e.pipeline === pipeline && e.state === 'queued' && e.order < entry.order) position += 1;
-        return { status: 200, body: { ...live, position } };
-      }
-      const job = entry.state === 'running' ? o.stats.job(pipeline, relPath) : undefined;
-      return { status: 200, body: job ? { ...live, stage: job.stage, waiting: job.waiting, attempt: job.attempt } : live };
-    },
+    'GET /file': ({ query }) => ({ status: 200, body: liveFile(o, query.get('pipeline') ?? '', query.get('path') ?? '') }),
     // Clears a recorded failure so the input, once moved back, is processed again. The daemon is the one writer of
     // its store while it runs: `sluice retry` asks it here instead of writing itself.
     'POST /retry': ({ body }) => {
@@ -74,4 +59,19 @@ export function controlRoutes(o: RoutesOptions): Routes {
       return { status: 200, body: { cleared } };
     },
   };
+}
+
+/** What the daemon holds of one input now: settling, queued (with its position) or running (with its stage); or null. */
+function liveFile(o: RoutesOptions, pipeline: string, relPath: string): LiveFile | null {
+  const intake = o.runtime.engine.intake;
+  const entry = intake.lookup(pipeline, relPath);
+  if (!entry) return null;
+  const live: LiveFile = { state: entry.state, since: new Date(entry.since).toISOString(), ageMs: Math.max(0, Date.now() - entry.since) };
+  if (entry.state === 'queued') {
+    let position = 1;
+    for (const e of intake.entries()) if (e.pipeline === pipeline && e.state === 'queued' && e.order < entry.order) position += 1;
+    return { ...live, position };
+  }
+  const job = entry.state === 'running' ? o.stats.job(pipeline, relPath) : undefined;
+  return job ? { ...live, stage: job.stage, waiting: job.waiting, attempt: job.attempt } : live;
 }

@@ -56,7 +56,40 @@ function progressLines(tracker: ProgressTracker, logger: Logger, intervalMs: num
  */
 function progressBar(tracker: ProgressTracker): () => void {
   const stderr = process.stderr;
-  const write = stderr.write;
+  const write = stderr.write as (...a: unknown[]) => boolean;
+  const out = barStream(stderr, write);
+  const bar = new SingleBar({
+    stream: out.stream, format: 'sluice {bar} {value}/{totalText} files | {rate} files/s | ETA {etaText} | {failed} failed',
+    barsize: 24, fps: 5, hideCursor: false, gracefulExit: false, linewrap: true, noTTYOutput: false,
+  });
+  const payload = (s: ProgressSnapshot) => ({
+    totalText: s.scanned ? `${s.total}` : `${s.total}+`, rate: s.ratePerSec.toFixed(1), etaText: formatDuration(s.etaMs), failed: s.failed,
+  });
+  const refresh = () => {
+    const s = tracker.snapshot();
+    bar.setTotal(Math.max(s.total, 1));
+    bar.update(s.done, payload(s));
+  };
+  stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (out.drawing()) return write.call(stderr, chunk, ...rest);
+    write.call(stderr, '\r\x1b[K');
+    const ok = write.call(stderr, chunk, ...rest);
+    (bar as unknown as { lastDrawnString: string }).lastDrawnString = '';
+    return ok;
+  }) as typeof stderr.write;
+  const s0 = tracker.snapshot();
+  bar.start(Math.max(s0.total, 1), s0.done, payload(s0));
+  const timer = setInterval(refresh, 200);
+  return () => {
+    clearInterval(timer);
+    refresh();
+    bar.stop();
+    stderr.write = write as typeof stderr.write;
+  };
+}
+
+/** The stream the bar draws on: stderr through its original write, which tells whether a write is the bar's own. */
+function barStream(stderr: NodeJS.WriteStream, write: (...a: unknown[]) => boolean) {
   let drawing = false;
   const stream = {
     isTTY: true,
@@ -74,32 +107,5 @@ function progressBar(tracker: ProgressTracker): () => void {
       }
     },
   };
-  const bar = new SingleBar({
-    stream: stream as unknown as NodeJS.WritableStream, format: 'sluice {bar} {value}/{totalText} files | {rate} files/s | ETA {etaText} | {failed} failed',
-    barsize: 24, fps: 5, hideCursor: false, gracefulExit: false, linewrap: true, noTTYOutput: false,
-  });
-  const payload = (s: ProgressSnapshot) => ({
-    totalText: s.scanned ? `${s.total}` : `${s.total}+`, rate: s.ratePerSec.toFixed(1), etaText: formatDuration(s.etaMs), failed: s.failed,
-  });
-  const refresh = () => {
-    const s = tracker.snapshot();
-    bar.setTotal(Math.max(s.total, 1));
-    bar.update(s.done, payload(s));
-  };
-  stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (drawing) return (write as (...a: unknown[]) => boolean).call(stderr, chunk, ...rest);
-    write.call(stderr, '\r\x1b[K');
-    const ok = (write as (...a: unknown[]) => boolean).call(stderr, chunk, ...rest);
-    (bar as unknown as { lastDrawnString: string }).lastDrawnString = '';
-    return ok;
-  }) as typeof stderr.write;
-  const s0 = tracker.snapshot();
-  bar.start(Math.max(s0.total, 1), s0.done, payload(s0));
-  const timer = setInterval(refresh, 200);
-  return () => {
-    clearInterval(timer);
-    refresh();
-    bar.stop();
-    stderr.write = write;
-  };
+  return { stream: stream as unknown as NodeJS.WritableStream, drawing: () => drawing };
 }
