@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SluiceError } from '../errors.js';
-import { fsyncFile } from '../pipeline/files.js';
+import { fsyncDir, fsyncFile, mkdirDurable } from '../fs/durable.js';
 
 /**
  * Moves `from` to `to` without ever replacing a file at `to`: a hard link (which fails if `to` exists) then unlink;
@@ -9,7 +9,7 @@ import { fsyncFile } from '../pipeline/files.js';
  * when `to` exists.
  */
 export async function moveBack(from: string, to: string): Promise<void> {
-  await fs.mkdir(path.dirname(to), { recursive: true });
+  await mkdirDurable(path.dirname(to));
   try {
     await fs.link(from, to);
   } catch (err) {
@@ -24,6 +24,8 @@ export async function moveBack(from: string, to: string): Promise<void> {
     }
     await fsyncFile(to);
   }
+  // The new entry is durable before the old one goes: a power cut leaves the file in one place at least.
+  await fsyncDir(path.dirname(to));
   await fs.unlink(from);
 }
 

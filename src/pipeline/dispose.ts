@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Disposition } from '../config/resolved.js';
 import { crashPoint } from '../core/fault.js';
+import { toSluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import { moveFile, writeFileAtomic, type DirCache } from './files.js';
@@ -23,30 +24,51 @@ export interface ErrorSidecar {
 }
 
 /**
- * Carries out onSuccess / onFailure for an input whose result is recorded, then records that it is done. Moving writes
- * the sidecar first (for failures), then the input: a crash in between leaves the input in place, and the next start
- * finishes the job (the record says the disposal is pending).
+ * Carries out onSuccess / onFailure for an input whose result is recorded, makes it durable, then records that it is
+ * done. Moving writes the sidecar first (for failures), then the input: a crash in between leaves the input in place,
+ * and the next start finishes the job (the record says the disposal is pending).
  */
 export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext): Promise<void> {
+  const folders = await disposeInput(job, record, ctx);
+  if (folders === null) return;
+  await Promise.all(folders.map((dir) => ctx.dirs.sync(dir)));
+  crashPoint('after-dispose');
+  ctx.store.markDisposed(job.pipeline.name, job.relPath);
+}
+
+/**
+ * Deletes or moves the input (the first half of dispose) and returns the folders whose entries it changed: they must
+ * be durable before the disposal is recorded, or a power cut could bring back an input whose record says it is gone
+ * (and have it processed again). Null when the disposition is keep.
+ */
+export async function disposeInput(job: Job, record: FileRecord, ctx: DisposeContext): Promise<string[] | null> {
   const disposition: Disposition = record.status === 'done' ? job.pipeline.onSuccess : job.pipeline.onFailure;
   const event = { pipeline: job.pipeline.name, path: job.relPath };
-  if (disposition.kind === 'keep') return;
+  if (disposition.kind === 'keep') return null;
   if (disposition.kind === 'delete') {
     await fs.rm(job.absPath, { force: true });
     ctx.events.emit({ type: 'disposed', ...event, disposition: 'delete' });
-  } else {
-    const to = path.join(disposition.dir, job.relPath);
-    if (record.status === 'failed') await writeSidecar(`${to}.error.json`, record, ctx);
-    try {
-      await moveFile(job.absPath, to, ctx.dirs);
-    } catch (err) {
-      // Already moved by an earlier, interrupted run: nothing left to do.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
+    return [path.dirname(job.absPath)];
   }
-  crashPoint('after-dispose');
-  ctx.store.markDisposed(job.pipeline.name, job.relPath);
+  const to = path.join(disposition.dir, job.relPath);
+  if (record.status === 'failed') await writeSidecar(`${to}.error.json`, record, ctx);
+  try {
+    await moveFile(job.absPath, to, ctx.dirs);
+  } catch (err) {
+    // Already moved by an earlier, interrupted run: nothing left to do.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
+  return [path.dirname(to), path.dirname(job.absPath)];
+}
+
+/** Reports a disposal that failed: the record keeps saying it is pending, and the next scan or start finishes it. */
+export function disposeFailed(job: Job, err: unknown, events: EventBus): void {
+  const error = toSluiceError(err);
+  events.emit({
+    type: 'warning', code: 'DISPOSE_FAILED', path: job.absPath,
+    message: `could not dispose of ${job.absPath} (${error.code}: ${error.message}); the next scan tries again`,
+  });
 }
 
 /**

@@ -1,28 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-
-/** Flushes a file's content to disk. */
-export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes a rename or unlink in `dir` durable. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some file systems cannot fsync a folder; the rename is still atomic there.
-    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-  } finally {
-    await handle.close();
-  }
-}
+import { fsyncDir, fsyncFile, mkdirDurable } from '../fs/durable.js';
 
 /** Remembers folders already created, so the hot path skips a mkdir per file (bounded: forgets all when full), and
  * groups the fsyncs of a folder that many commits rename into at once. */
@@ -35,9 +13,10 @@ export class DirCache {
     this.#limit = limit;
   }
 
+  /** Creates `dir` (and missing parents) durably: see mkdirDurable. */
   async ensure(dir: string): Promise<void> {
     if (this.#made.has(dir)) return;
-    await fs.mkdir(dir, { recursive: true });
+    await mkdirDurable(dir);
     if (this.#made.size >= this.#limit) this.#made.clear();
     this.#made.add(dir);
   }
@@ -86,10 +65,12 @@ export async function moveFile(from: string, to: string, dirs: DirCache): Promis
     await fsyncFile(temp);
     await fs.rename(temp, to);
   });
+  // The copy's entry is durable before the source goes: a power cut leaves the input in one place at least.
+  await dirs.sync(path.dirname(to));
   await fs.unlink(from);
 }
 
-/** Writes a small file atomically: temp beside it, fsync, rename. */
+/** Writes a small file atomically and durably: temp beside it, fsync, rename, fsync of the folder. */
 export async function writeFileAtomic(file: string, content: string, dirs: DirCache): Promise<void> {
   await dirs.ensure(path.dirname(file));
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.sluice-write`);
@@ -98,6 +79,7 @@ export async function writeFileAtomic(file: string, content: string, dirs: DirCa
     await fsyncFile(temp);
     await fs.rename(temp, file);
   });
+  await dirs.sync(path.dirname(file));
 }
 
 /** Runs `write`; when it fails (a full disk, say) removes the half-written `temp` so no partial file is left behind. */

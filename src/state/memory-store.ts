@@ -1,4 +1,4 @@
-import type { AppendIntent, FileRecord, PipelineCounts, StateStore } from './store.js';
+import type { AppendIntent, FileRecord, InputKey, PipelineCounts, StateStore } from './store.js';
 
 /** An in-memory StateStore for tests and dry runs; it holds what it is given (its users bound what they give). */
 export class MemoryStore implements StateStore {
@@ -14,9 +14,17 @@ export class MemoryStore implements StateStore {
     if (appendDone !== undefined) this.#appends.delete(appendDone);
   }
 
+  putAll(records: readonly FileRecord[]): void {
+    for (const record of records) this.put(record);
+  }
+
   markDisposed(pipeline: string, relPath: string): void {
     const record = this.get(pipeline, relPath);
     if (record) this.put({ ...record, disposed: true });
+  }
+
+  markAllDisposed(keys: readonly InputKey[]): void {
+    for (const k of keys) this.markDisposed(k.pipeline, k.relPath);
   }
 
   delete(pipeline: string, relPath: string): void {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
-import type { AppendIntent, FileRecord, PipelineCounts, StateStore } from './store.js';
+import { fsyncDirSync, mkdirDurableSync } from '../fs/durable.js';
+import type { AppendIntent, FileRecord, InputKey, PipelineCounts, StateStore } from './store.js';
 
 const schema = `
 create table if not exists files (
@@ -22,7 +23,13 @@ interface Row {
   updated_at: number; disposed: number;
 }
 
-/** The durable StateStore: SQLite in WAL mode at `<stateDir>/state.db`. Failing to open it is fatal. */
+/**
+ * The durable StateStore: SQLite in WAL mode at `<stateDir>/state.db`, `synchronous = FULL`: every transaction fsyncs
+ * the WAL before it returns, so a record (or an append intent, or its clearing) is durable before anything that
+ * depends on it is done, and records become durable in the order they were made (with NORMAL a commit can roll back
+ * after a power cut while the input it let sluice delete is gone). Group commits share that fsync (putAll,
+ * markAllDisposed). Failing to open it is fatal.
+ */
 export class SqliteStore implements StateStore {
   readonly #db: Database.Database;
   readonly #file: string;
@@ -32,15 +39,18 @@ export class SqliteStore implements StateStore {
     const file = path.join(stateDir, 'state.db');
     this.#file = file;
     try {
-      if (!options.readonly) fs.mkdirSync(stateDir, { recursive: true });
+      const created = !options.readonly && !fs.existsSync(file);
+      if (!options.readonly) mkdirDurableSync(stateDir);
       // Read-only means query_only on a read-write handle: a truly read-only handle on a WAL database leaves the -wal and
       // -shm files behind, while this one removes them on close when it is the last connection (a dry run changes nothing).
       this.#db = new Database(file, { fileMustExist: options.readonly ?? false });
       if (options.readonly) this.#db.pragma('query_only = 1');
       else {
         this.#db.pragma('journal_mode = WAL');
-        this.#db.pragma('synchronous = NORMAL');
+        this.#db.pragma('synchronous = FULL');
         this.#db.exec(schema);
+        // SQLite fsyncs the folder for its WAL, not for the database file it just created.
+        if (created) fsyncDirSync(stateDir);
       }
       this.#db.pragma('busy_timeout = 5000');
     } catch (err) {
@@ -54,14 +64,26 @@ export class SqliteStore implements StateStore {
 
   #prepare() {
     const db = this.#db;
+    const put = db.prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
+        @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed)`);
+    const disposed = db.prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?');
+    const endAppend = db.prepare('delete from appends where path = ?');
+    // Transaction functions made once: each db.transaction() call prepares its BEGIN and COMMIT again.
     return {
+      put, disposed, endAppend,
+      putWithAppend: db.transaction((record: FileRecord, appendDone?: string) => {
+        put.run(toRow(record));
+        if (appendDone !== undefined) endAppend.run(appendDone);
+      }),
+      putAll: db.transaction((records: readonly FileRecord[]) => {
+        for (const record of records) put.run(toRow(record));
+      }),
+      markAllDisposed: db.transaction((keys: readonly InputKey[]) => {
+        for (const k of keys) disposed.run(k.pipeline, k.relPath);
+      }),
       get: db.prepare<[string, string], Row>('select * from files where pipeline = ? and rel_path = ?'),
-      put: db.prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
-        @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed)`),
-      disposed: db.prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?'),
       delete: db.prepare('delete from files where pipeline = ? and rel_path = ?'),
       beginAppend: db.prepare('insert or replace into appends values (?, ?)'),
-      endAppend: db.prepare('delete from appends where path = ?'),
       appends: db.prepare<[], AppendIntent>('select path, size from appends'),
       pending: db.prepare<[number], Row>('select * from files where disposed = 0 limit ?'),
       counts: db.prepare<[], { pipeline: string; status: string; n: number }>(
@@ -78,14 +100,19 @@ export class SqliteStore implements StateStore {
   }
 
   put(record: FileRecord, appendDone?: string): void {
-    this.#guard(() => this.#db.transaction(() => {
-      this.#stmts.put.run(toRow(record));
-      if (appendDone !== undefined) this.#stmts.endAppend.run(appendDone);
-    })());
+    this.#guard(() => this.#stmts.putWithAppend(record, appendDone));
+  }
+
+  putAll(records: readonly FileRecord[]): void {
+    this.#guard(() => this.#stmts.putAll(records));
   }
 
   markDisposed(pipeline: string, relPath: string): void {
     this.#guard(() => this.#stmts.disposed.run(pipeline, relPath));
+  }
+
+  markAllDisposed(keys: readonly InputKey[]): void {
+    this.#guard(() => this.#stmts.markAllDisposed(keys));
   }
 
   delete(pipeline: string, relPath: string): void {

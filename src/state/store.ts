@@ -42,12 +42,25 @@ export interface PipelineCounts {
   readonly failed: number;
 }
 
-/** The durable state store. Synchronous: every call is one short transaction. */
+/** Names one input of one pipeline. */
+export interface InputKey {
+  readonly pipeline: string;
+  readonly relPath: string;
+}
+
+/**
+ * The durable state store. Synchronous: every call is one short transaction, durable when the call returns (it
+ * survives a power cut, not only a crash), so whatever depends on it may be done next.
+ */
 export interface StateStore {
   get(pipeline: string, relPath: string): FileRecord | undefined;
   /** Records a result; with `appendDone`, clears that append intent in the same transaction. */
   put(record: FileRecord, appendDone?: string): void;
+  /** Records many results in one transaction (a group commit): all or none. */
+  putAll(records: readonly FileRecord[]): void;
   markDisposed(pipeline: string, relPath: string): void;
+  /** markDisposed for many inputs in one transaction. */
+  markAllDisposed(keys: readonly InputKey[]): void;
   delete(pipeline: string, relPath: string): void;
   beginAppend(intent: AppendIntent): void;
   endAppend(path: string): void;

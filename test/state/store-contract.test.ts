@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { SqliteStore } from '../../src/state/sqlite-store.js';
+import { absentSize, type FileRecord, type StateStore } from '../../src/state/store.js';
+
+// One contract suite, run against every StateStore implementation.
+
+const record = (relPath: string, over: Partial<FileRecord> = {}): FileRecord => ({
+  pipeline: 'p', relPath, fingerprint: { size: 3, mtimeMs: 1700000000123.5, ino: 42 }, hash: 'h1', status: 'done',
+  outputs: [`/out/${relPath}.gz`], attempts: 1, stage: null, error: null, updatedAt: 1000, disposed: false, ...over,
+});
+
+const implementations: [string, () => { store: StateStore; reopen?: () => StateStore; done: () => void }][] = [
+  ['MemoryStore', () => ({ store: new MemoryStore(), done: () => {} })],
+  ['SqliteStore', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-store-'));
+    const stateDir = path.join(dir, 'new', 'state');
+    const opened: StateStore[] = [];
+    const open = () => {
+      const s = new SqliteStore(stateDir);
+      opened.push(s);
+      return s;
+    };
+    return { store: open(), reopen: open, done: () => {
+      for (const s of opened) s.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    } };
+  }],
+];
+
+for (const [name, make] of implementations) {
+  describe(`StateStore contract: ${name}`, () => {
+    test('put, get, delete; a record reads back exactly as written', () => {
+      const { store, done } = make();
+      try {
+        const failed = record('b.txt', { status: 'failed', error: { code: 'E', message: 'bad' }, stage: 'gzip', outputs: [] });
+        store.put(record('a.txt'));
+        store.put(failed);
+        assert.deepEqual(store.get('p', 'a.txt'), record('a.txt'));
+        assert.deepEqual(store.get('p', 'b.txt'), failed);
+        store.delete('p', 'a.txt');
+        assert.equal(store.get('p', 'a.txt'), undefined);
+      } finally {
+        done();
+      }
+    });
+
+    test('putAll records a group at once; markAllDisposed marks a group; counts and pending disposals follow', () => {
+      const { store, reopen, done } = make();
+      try {
+        const group = Array.from({ length: 300 }, (_, i) => record(`f${i}`));
+        store.putAll(group);
+        store.putAll([]);
+        assert.equal(store.pendingDisposals(1000).length, 300);
+        store.markAllDisposed(group.slice(0, 200).map((r) => ({ pipeline: r.pipeline, relPath: r.relPath })));
+        store.markAllDisposed([]);
+        assert.equal(store.pendingDisposals(1000).length, 100);
+        assert.equal(store.pendingDisposals(10).length, 10, 'bounded by the limit');
+        assert.equal(store.get('p', 'f0')?.disposed, true);
+        assert.equal(store.get('p', 'f250')?.disposed, false);
+        assert.deepEqual(store.counts(), [{ pipeline: 'p', done: 300, failed: 0 }]);
+        if (reopen) {
+          const again = reopen();
+          assert.equal(again.pendingDisposals(1000).length, 100, 'and survives a reopen');
+        }
+      } finally {
+        done();
+      }
+    });
+
+    test('an append intent lives until endAppend or the put that clears it', () => {
+      const { store, done } = make();
+      try {
+        store.beginAppend({ path: '/out/all.log', size: 10 });
+        store.beginAppend({ path: '/out/new.log', size: absentSize });
+        assert.deepEqual(store.appends().sort((a, b) => a.path.localeCompare(b.path)),
+          [{ path: '/out/all.log', size: 10 }, { path: '/out/new.log', size: absentSize }]);
+        store.put(record('x'), '/out/all.log');
+        store.endAppend('/out/new.log');
+        assert.deepEqual(store.appends(), []);
+      } finally {
+        done();
+      }
+    });
+
+    test('producersOf finds the records that list an output, newest first, bounded', () => {
+      const { store, done } = make();
+      try {
+        store.putAll([record('old', { outputs: ['/o'], updatedAt: 1 }), record('new', { outputs: ['/o', '/p'], updatedAt: 2 }), record('other')]);
+        assert.deepEqual(store.producersOf('/o', 10).map((r) => r.relPath), ['new', 'old']);
+        assert.deepEqual(store.producersOf('/o', 1).map((r) => r.relPath), ['new']);
+      } finally {
+        done();
+      }
+    });
+  });
+}
