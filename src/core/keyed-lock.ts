@@ -64,6 +64,12 @@ export class KeyedLock<K = string> {
     return this.#admission.wait(key, signal);
   }
 
+  /** Takes the lock on `key` if nobody holds it and the table has room (no waiting); undefined otherwise. */
+  tryAcquire(key: K): Release | undefined {
+    if (this.#held.has(key) || this.#held.size >= this.#maxKeys || this.#admission.size > 0) return undefined;
+    return this.#admit(key);
+  }
+
   /** Runs `fn` holding the lock on `key`, released when `fn` settles. The signal covers the wait, not `fn`. */
   async run<T>(key: K, fn: () => T | PromiseLike<T>, options: WaitOptions = {}): Promise<T> {
     const release = await this.acquire(key, options);

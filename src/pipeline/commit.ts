@@ -8,7 +8,8 @@ import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
-import { fsyncFile, renameInto, type DirCache } from './files.js';
+import { fsyncFile } from '../fs/durable.js';
+import { renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
 export interface CommitContext {
@@ -29,9 +30,10 @@ export interface CommitContext {
 }
 
 /**
- * The commit protocol: fsync the result; take the output path's lock; check the input is still the version that was
- * processed; rename into place (replace) or append one block (append, journalled so start-up can cut a half-written
- * block away); fsync the folder; record success. A crash at any step leaves the old output or the new one.
+ * The commit of an append-mode result (replace mode goes through GroupCommit): fsync the result; take the output
+ * path's lock; check the input is still the version that was processed; append it as one block, journalled so start-up
+ * can cut a half-written block away; fsync the folder; record success. A crash at any step leaves the old output or
+ * the new one.
  */
 export async function commit(ctx: CommitContext): Promise<FileRecord> {
   crashPoint('after-temp-write');
@@ -47,21 +49,12 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
     await assertInputUnchanged(ctx.job);
     const dir = path.dirname(ctx.final);
     await ctx.dirs.ensure(dir);
-    const record = ctx.job.pipeline.output.mode === 'append' ? await commitAppend(ctx, dir) : await commitReplace(ctx, dir);
+    const record = await commitAppend(ctx, dir);
     crashPoint('after-record');
     return record;
   } finally {
     release();
   }
-}
-
-async function commitReplace(ctx: CommitContext, dir: string): Promise<FileRecord> {
-  await renameInto(ctx.temp, ctx.final, ctx.dirs);
-  crashPoint('after-rename');
-  await ctx.dirs.sync(dir);
-  const record = doneRecord(ctx);
-  ctx.store.put(record);
-  return record;
 }
 
 /**
@@ -77,7 +70,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
-    const record = doneRecord(ctx);
+    const record = doneRecord(ctx.job, ctx.final, ctx.attempts);
     ctx.store.put(record, ctx.final);
     return record;
   } catch (err) {
@@ -133,11 +126,11 @@ export async function assertInputUnchanged(job: Job): Promise<void> {
   }
 }
 
-function doneRecord(ctx: CommitContext): FileRecord {
-  const { job } = ctx;
+/** The success record of `job`, whose result is now at `final`. */
+export function doneRecord(job: Job, final: string, attempts: number): FileRecord {
   return {
     pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash,
-    status: 'done', outputs: [ctx.final], attempts: ctx.attempts, stage: null, error: null, updatedAt: Date.now(),
+    status: 'done', outputs: [final], attempts, stage: null, error: null, updatedAt: Date.now(),
     disposed: job.pipeline.onSuccess.kind === 'keep',
   };
 }

@@ -7,10 +7,15 @@ import { AbortedError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { StateStore } from '../state/store.js';
 import type { TransformLog } from '../transforms/types.js';
+import { Durability } from './durability.js';
 import { DirCache } from './files.js';
+import { GroupCommit } from './group-commit.js';
 import { Intake } from './intake.js';
 import type { Job, JobOutcome } from './job.js';
-import { runJob, type JobContext } from './run-job.js';
+import { type JobContext } from './run-job.js';
+import { batchFiles, dispatch, type DispatchHost } from './dispatch.js';
+import { batchSteps } from './run-batch.js';
+import { smallFileThreads } from '../transforms/small-file.js';
 
 export interface EngineOptions {
   readonly config: ResolvedConfig;
@@ -29,6 +34,8 @@ export interface EngineOptions {
 
 /** Fewest files that may settle at once; more with a larger queue. */
 const minSettleCapacity = 1024;
+/** Most files in one group commit: measured in the README (Performance), more buys little and holds locks longer. */
+const groupFiles = 256;
 
 /**
  * Wires intake → one bounded queue per pipeline → a dispatcher per pipeline → stage pools → commit. Emits events and
@@ -43,6 +50,10 @@ export class Engine {
   readonly #abort = new AbortController();
   readonly #locks: KeyedLock<string>;
   readonly #dirs = new DirCache();
+  readonly #durability = new Durability(this.#dirs);
+  readonly #group: GroupCommit;
+  /** Every stage's worker pool, of every pipeline: what is in them may still join a group commit. */
+  readonly #pools: Semaphore[] = [];
   #dispatchers: Promise<void>[] = [];
   #draining: Promise<void> | null = null;
 
@@ -51,6 +62,10 @@ export class Engine {
     this.#locks = options.locks ?? new KeyedLock<string>();
     // Every job in flight listens on this signal (stage deadlines, lock and pool waits): bounded by the pools' slots.
     setMaxListeners(10_000, this.#abort.signal);
+    this.#group = new GroupCommit({
+      store: options.store, locks: this.#locks, dirs: this.#dirs, durability: this.#durability,
+      events: options.events, signal: this.#abort.signal, busy: () => this.#busy(), maxFiles: groupFiles,
+    });
     for (const p of options.config.pipelines) this.#queues.set(p.name, new BoundedQueue<Job>(options.config.queue.capacity));
     this.intake = new Intake({
       store: options.store, queues: this.#queues, events: options.events,
@@ -72,6 +87,13 @@ export class Engine {
     return [...this.#queues].map(([pipeline, q]) => ({ pipeline, depth: q.size, capacity: q.capacity }));
   }
 
+  /** Jobs in a stage or waiting for one: they may still join the open group commit. */
+  #busy(): number {
+    let n = 0;
+    for (const pool of this.#pools) n += pool.permits - pool.available + pool.waiting;
+    return n;
+  }
+
   get inFlight(): number {
     return this.#running.size;
   }
@@ -80,46 +102,33 @@ export class Engine {
     this.#dispatchers = this.#o.config.pipelines.map((p) => this.#dispatch(p));
   }
 
-  async #dispatch(p: ResolvedPipeline): Promise<void> {
-    const queue = this.#queues.get(p.name)!;
+  #dispatch(p: ResolvedPipeline): Promise<void> {
     const pools = p.stages.map((s) => new Semaphore(s.concurrency));
-    // Jobs past the queue: enough to keep every stage busy while some jobs wait out a retry backoff.
-    const slots = new Semaphore(Math.max(4, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0)));
+    this.#pools.push(...pools);
+    // Jobs past the queue: enough to keep every stage busy while some jobs wait out a retry backoff, a whole group
+    // commit besides (its files wait for the batch, not for a stage), and a full batch in every lane.
+    const stageSlots = Math.max(4, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0));
+    const slots = new Semaphore(stageSlots + groupFiles + (batchSteps(p) ? this.#host.lanes.permits * batchFiles : 0));
     const ctx: JobContext = {
       store: this.#o.store, events: this.#o.events, locks: this.#locks, dirs: this.#dirs, pools,
-      signal: this.#abort.signal, log: this.#o.log,
+      signal: this.#abort.signal, log: this.#o.log, group: this.#group,
     };
-    for (;;) {
-      let release: () => void;
-      let job: Job;
-      try {
-        release = await slots.acquire({ signal: this.#abort.signal });
-      } catch {
-        return;
-      }
-      try {
-        job = await queue.get();
-      } catch {
-        release();
-        return;
-      }
-      if (this.#draining) {
-        // Taken off the queue as the drain began: left untouched for next time, like the rest of the queue.
-        release();
-        queue.taskDone();
-        return;
-      }
-      this.intake.started(job);
-      const run: Promise<void> = runJob(job, ctx)
-        .then((outcome) => this.#finish(job, outcome), (err: unknown) => this.#o.onFatal(err))
-        .finally(() => {
-          release();
-          queue.taskDone();
-          this.#running.delete(run);
-        });
-      this.#running.add(run);
-    }
+    return dispatch(p, this.#queues.get(p.name)!, slots, ctx, this.#host);
   }
+
+  readonly #host: DispatchHost = {
+    signal: this.#abort.signal,
+    durability: this.#durability,
+    lanes: new Semaphore(smallFileThreads + 1),
+    draining: () => this.#draining !== null,
+    started: (job) => this.intake.started(job),
+    track: (run) => {
+      const tracked: Promise<void> = run.finally(() => this.#running.delete(tracked));
+      this.#running.add(tracked);
+    },
+    finish: (job, outcome) => this.#finish(job, outcome),
+    fatal: (err) => this.#o.onFatal(err),
+  };
 
   #finish(job: Job, outcome: JobOutcome): void {
     const at = { pipeline: job.pipeline.name, path: job.relPath };

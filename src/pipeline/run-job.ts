@@ -10,7 +10,8 @@ import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import type { TransformLog } from '../transforms/types.js';
 import { assertInputUnchanged, commit } from './commit.js';
-import { dispose } from './dispose.js';
+import { dispose, disposeFailed } from './dispose.js';
+import type { GroupCommit } from './group-commit.js';
 import type { DirCache } from './files.js';
 import type { Job, JobOutcome } from './job.js';
 import { runStages, type StagesContext } from './stages.js';
@@ -25,6 +26,8 @@ export interface JobContext {
   readonly pools: readonly Semaphore[];
   readonly signal: AbortSignal;
   readonly log: TransformLog;
+  /** Where replace-mode results are committed (append mode commits one by one). */
+  readonly group: GroupCommit;
 }
 
 /**
@@ -42,9 +45,9 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
     ctx.events.emit({ type: 'started', pipeline: job.pipeline.name, path: job.relPath, attempt });
     const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
     try {
-      const record = await attemptOnce(job, stages, ctx);
+      const { record, disposed } = await attemptOnce(job, stages, ctx);
       stages.temps.pop(); // The last temp is committed: renamed into place or appended and removed.
-      await disposeSafely(job, record, ctx);
+      if (!disposed) await disposeSafely(job, record, ctx);
       return { type: 'processed', outputs: record.outputs };
     } catch (err) {
       const error = toSluiceError(err, { stage: stages.current });
@@ -69,20 +72,26 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
   }
 }
 
-/** One attempt: stages, then commit; returns the success record. */
-async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<FileRecord> {
+/**
+ * One attempt: stages, then commit; returns the success record, and whether the input is disposed of already (a
+ * group commit does that too).
+ */
+async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<{ record: FileRecord; disposed: boolean }> {
   // The intake fingerprinted the input just before queueing it; a retry looks again before redoing the work. Either
   // way the commit checks once more, under the output's lock, before anything is published.
   if (stages.attempt > 1) await assertInputUnchanged(job);
   const { temp, durable } = await runStages(stages);
   stages.current = 'commit';
   const final = outputPath(job);
+  if (job.pipeline.output.mode !== 'append') {
+    return { record: await ctx.group.commit({ job, temp, durable, final, attempts: stages.attempt }), disposed: true };
+  }
   const record = await commit({
     job, temp, durable, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
     events: ctx.events,
   });
   ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });
-  return record;
+  return { record, disposed: false };
 }
 
 /**
@@ -95,10 +104,7 @@ async function disposeSafely(job: Job, record: FileRecord, ctx: JobContext): Pro
   } catch (err) {
     const error = toSluiceError(err);
     if (error.kind === 'fatal') throw error;
-    ctx.events.emit({
-      type: 'warning', code: 'DISPOSE_FAILED', path: job.absPath,
-      message: `could not dispose of ${job.absPath} (${error.code}: ${error.message}); the next scan tries again`,
-    });
+    disposeFailed(job, error, ctx.events);
   }
 }
 

@@ -6,6 +6,7 @@ import type { TransformContext, TransformResult } from './types.js';
 export type SmallFileOp = 'copy' | 'gzip' | 'gunzip';
 
 export interface SmallFileRequest {
+  readonly kind: 'file';
   readonly op: SmallFileOp;
   readonly input: string;
   readonly output: string;
@@ -27,10 +28,16 @@ export interface SmallFileReply {
 export const SMALL_FILE_MAX_BYTES = 256 * 1024;
 
 // One per core (at least two, so one slow fsync does not stall the rest); each costs a V8 isolate, about 10 MB.
-const threads = Math.max(2, Math.min(4, os.availableParallelism()));
+export const smallFileThreads = Math.max(2, Math.min(4, os.availableParallelism()));
 // A young generation this small collects each request's buffers within a few requests; measured no slower.
 const limits = { maxYoungGenerationSizeMb: 1 };
-let pool: SyncPool<SmallFileRequest, SmallFileReply> | null = null;
+let pool: SyncPool<unknown, unknown> | null = null;
+
+/** The worker threads of the small-file path, shared by single files and batches (small-batch.ts). */
+export function smallFilePool(): SyncPool<unknown, unknown> {
+  pool ??= new SyncPool(new URL('./small-file-worker.js', import.meta.url), smallFileThreads, limits);
+  return pool;
+}
 
 /**
  * The built-ins' fast path for small inputs: the whole stage (open, read, transform, write, fsync, close) as synchronous
@@ -42,10 +49,11 @@ let pool: SyncPool<SmallFileRequest, SmallFileReply> | null = null;
 export async function smallFile(op: SmallFileOp, ctx: TransformContext, level?: number): Promise<TransformResult | null> {
   if (ctx.input === ctx.source.path && ctx.source.size > SMALL_FILE_MAX_BYTES) return null;
   throwIfAborted(ctx.signal);
-  pool ??= new SyncPool(new URL('./small-file-worker.js', import.meta.url), threads, limits);
   const sync = ctx.last !== false;
-  const request: SmallFileRequest = { op, input: ctx.input, output: ctx.output, level, maxBytes: SMALL_FILE_MAX_BYTES, sync };
-  const reply = await pool.run(request, { signal: ctx.signal });
+  const request: SmallFileRequest = {
+    kind: 'file', op, input: ctx.input, output: ctx.output, level, maxBytes: SMALL_FILE_MAX_BYTES, sync,
+  };
+  const reply = await smallFilePool().run(request, { signal: ctx.signal }) as SmallFileReply;
   if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});
   return reply.done ? { durable: sync } : null;
 }

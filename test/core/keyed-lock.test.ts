@@ -65,6 +65,24 @@ describe('KeyedLock', () => {
     assert.equal(lock.size, 0);
   });
 
+  it('tryAcquire takes a free key at once and refuses a held one, or one that would need a slot', async () => {
+    const lock = new KeyedLock({ maxKeys: 1 });
+    const a = lock.tryAcquire('a');
+    assert.ok(a);
+    assert.equal(lock.tryAcquire('a'), undefined, 'held');
+    assert.equal(lock.tryAcquire('b'), undefined, 'the table is full');
+    const waiter = lock.acquire('a');
+    a();
+    const next = await waiter;
+    assert.equal(lock.tryAcquire('a'), undefined, 'the waiter holds it now');
+    next();
+    assert.equal(lock.size, 0);
+    const again = lock.tryAcquire('b');
+    assert.ok(again);
+    again();
+    assert.equal(lock.size, 0);
+  });
+
   it('run releases when fn throws', async () => {
     const lock = new KeyedLock<number>();
     await assert.rejects(lock.run(1, () => Promise.reject(new Error('inner'))), /inner/);

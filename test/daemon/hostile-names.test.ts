@@ -48,7 +48,8 @@ describe('sluice watch: hostile file names', () => {
     await sluice.ready();
     const name = 'sub dir/$(x) "q"\n-bad.json';
     box.write(`inbox/${name}`, '{ not json');
-    await waitFor('the sidecar', () => box.read(`failed/${name}.error.json`));
+    // The sidecar is written (and made durable) first, then the input moved: wait for both.
+    await waitFor('the sidecar and the quarantined input', () => box.read(`failed/${name}.error.json`) && box.read(`failed/${name}`));
     assert.equal(box.read(`failed/${name}`)?.toString(), '{ not json');
     const sidecar = JSON.parse(box.read(`failed/${name}.error.json`)!.toString()) as { stage: string; pipeline: string };
     assert.equal(sidecar.stage, 'json');

@@ -46,7 +46,10 @@ describe('sluice watch: watches scale with folders, not files', () => {
     const sluice = watch();
     await sluice.ready({ timeoutMs: 60_000 });
     await startupScan(sluice);
-    await waitFor('every file processed', () => box.files('outbox').length === folders * perFolder, { timeoutMs: 120_000 });
+    // The "processed" line comes once a file is recorded and disposed of; its output appears before that, and a change
+    // made in between would be folded into a redo of the running job instead of being reported by the watcher.
+    await waitFor('every file processed', () => sluice.logs.filter((l) => l.message.startsWith('processed')).length === folders * perFolder,
+      { timeoutMs: 120_000, intervalMs: 200 });
     const changed = Array.from({ length: folders }, (_, d) => rel(d, (d * 37) % perFolder));
     for (const r of changed) box.write(`inbox/${r}`, `v2 of ${r}, longer than before`);
     for (const r of changed) {
