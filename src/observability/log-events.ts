@@ -47,7 +47,10 @@ function lineFor(e: EngineEvent): Line | null {
 
 /** Subscribes a logger to engine events. */
 export function logEvents(logger: Logger): (event: EngineEvent) => void {
+  const debug = new Set<EngineEvent['type']>(['seen', 'settling', 'queued', 'started', 'stage-start', 'lock-wait', 'stage', 'committed', 'disposed', 'unchanged']);
   return (event) => {
+    // The file lifecycle's debug steps are most events: skip building their lines unless debug is on.
+    if (debug.has(event.type) && !logger.isLevelEnabled('debug')) return;
     const line = lineFor(event);
     if (line === null) return;
     const [level, message, fields] = line;

@@ -8,7 +8,7 @@ import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
-import { fsyncFile } from '../fs/durable.js';
+import { fsyncDir, fsyncFile } from '../fs/durable.js';
 import { renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
@@ -75,7 +75,17 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     return record;
   } catch (err) {
     if (err instanceof SluiceError && err.kind === 'fatal') throw err;
-    await (size === null ? fs.rm(ctx.final, { force: true }) : fs.truncate(ctx.final, size)).catch(() => {});
+    // Cut back durably before the intent goes. If that fails the output cannot take another block safely: stop, and
+    // let start-up recovery cut it back from the intent, which stays.
+    try {
+      if (size === null) await fs.rm(ctx.final, { force: true }).then(() => fsyncDir(dir));
+      else await fs.truncate(ctx.final, size).then(() => fsyncFile(ctx.final));
+    } catch (cutErr) {
+      throw new SluiceError('APPEND_CUT_FAILED',
+        `could not cut the append output ${ctx.final} back to ${size ?? 0} bytes after a failed append ` +
+        `(${(cutErr as Error).message}); sluice stops, and the next start cuts it back`,
+        { kind: 'fatal', cause: cutErr, context: { path: ctx.final } });
+    }
     ctx.store.endAppend(ctx.final);
     throw err;
   }

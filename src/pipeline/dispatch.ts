@@ -5,6 +5,7 @@ import type { Durability } from './durability.js';
 import type { Job, JobOutcome } from './job.js';
 import { batchSteps, fitsBatch, runBatch } from './run-batch.js';
 import { runJob, type JobContext } from './run-job.js';
+import { Slot } from './slot.js';
 
 /** What a pipeline's dispatcher needs of its engine. */
 export interface DispatchHost {
@@ -39,7 +40,7 @@ export async function dispatch(p: ResolvedPipeline, queue: BoundedQueue<Job>, sl
     if (next === null) return;
     const [job, release] = next;
     if (batchCtx === null || !fitsBatch(job)) {
-      runOne(job, release, queue, ctx, host);
+      runOne(job, release, slots, queue, ctx, host);
       continue;
     }
     // A batch is gathered only once a lane is free: while the worker threads are busy, files pile up in the queue, so
@@ -62,7 +63,7 @@ export async function dispatch(p: ResolvedPipeline, queue: BoundedQueue<Job>, sl
       }
       host.started(extra);
       if (fitsBatch(extra)) jobs.push(extra), releases.push(more);
-      else runOne(extra, more, queue, ctx, host);
+      else runOne(extra, more, slots, queue, ctx, host);
     }
     host.track(runBatch(jobs, batchCtx)
       .then((outcomes) => outcomes.forEach((outcome, n) => host.finish(jobs[n]!, outcome)), (err: unknown) => host.fatal(err))
@@ -98,11 +99,12 @@ async function take(queue: BoundedQueue<Job>, slots: Semaphore, host: DispatchHo
   return [job, release];
 }
 
-function runOne(job: Job, release: Release, queue: BoundedQueue<Job>, ctx: JobContext, host: DispatchHost): void {
-  host.track(runJob(job, ctx)
+function runOne(job: Job, release: Release, slots: Semaphore, queue: BoundedQueue<Job>, ctx: JobContext, host: DispatchHost): void {
+  const slot = new Slot(slots, release);
+  host.track(runJob(job, ctx, slot)
     .then((outcome) => host.finish(job, outcome), (err: unknown) => host.fatal(err))
     .finally(() => {
-      release();
+      slot.release();
       queue.taskDone();
     }));
 }

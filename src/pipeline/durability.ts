@@ -15,9 +15,24 @@ type FsInfo = { -readonly [K in keyof FileSystemInfo]: FileSystemInfo[K] };
 export class Durability {
   readonly #dirs: DirCache;
   readonly #byDir = new Map<string, Promise<FsInfo>>();
+  /** isLocal's answers, settled; as bounded as #byDir. */
+  readonly #known = new Map<string, boolean | null>();
 
   constructor(dirs: DirCache) {
     this.#dirs = dirs;
+  }
+
+  /**
+   * True once `dir` is known to be on a local disk or tmpfs (a file system this table knows, not FUSE, NFS or SMB);
+   * false until the first look, which it starts, has finished (null marks one under way).
+   */
+  isLocal(dir: string): boolean {
+    const known = this.#known.get(dir);
+    if (known === undefined) {
+      this.#known.set(dir, null);
+      void this.#info(dir).then((info) => this.#known.set(dir, info.method !== 'fsync'), () => this.#known.delete(dir));
+    }
+    return known === true;
   }
 
   /** How `count` files (or folders) in `dir` are best flushed: syncfs only where it is trusted and worth it. */
@@ -58,6 +73,7 @@ export class Durability {
     let info = this.#byDir.get(dir);
     if (info === undefined) {
       if (this.#byDir.size >= cacheLimit) this.#byDir.clear();
+      if (this.#known.size >= cacheLimit) this.#known.clear();
       info = probeFileSystem(dir).then((found) => ({ ...found }));
       this.#byDir.set(dir, info);
       info.catch(() => this.#byDir.delete(dir));

@@ -52,6 +52,8 @@ export class Engine {
   readonly #dirs = new DirCache();
   readonly #durability = new Durability(this.#dirs);
   readonly #group: GroupCommit;
+  /** Jobs waiting for (or in) a group commit: two full batches. */
+  readonly #committing = new Semaphore(2 * groupFiles);
   /** Every stage's worker pool, of every pipeline: what is in them may still join a group commit. */
   readonly #pools: Semaphore[] = [];
   #dispatchers: Promise<void>[] = [];
@@ -72,6 +74,7 @@ export class Engine {
       settleCapacity: Math.max(minSettleCapacity, options.config.queue.capacity),
       onOverflow: () => options.onOverflow?.(), onFatal: (err) => options.onFatal(err),
       onFolder: (abs) => options.onFolder?.(abs),
+      isLocal: (dir) => this.#durability.isLocal(dir),
     });
   }
 
@@ -105,13 +108,13 @@ export class Engine {
   #dispatch(p: ResolvedPipeline): Promise<void> {
     const pools = p.stages.map((s) => new Semaphore(s.concurrency));
     this.#pools.push(...pools);
-    // Jobs past the queue: enough to keep every stage busy while some jobs wait out a retry backoff, a whole group
-    // commit besides (its files wait for the batch, not for a stage), and a full batch in every lane.
+    // Jobs past the queue: enough to keep every stage busy while some jobs wait out a retry backoff, and a full batch
+    // in every lane. A job waiting for a group commit hands its place to the next (see Slot).
     const stageSlots = Math.max(4, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0));
-    const slots = new Semaphore(stageSlots + groupFiles + (batchSteps(p) ? this.#host.lanes.permits * batchFiles : 0));
+    const slots = new Semaphore(stageSlots + (batchSteps(p) ? this.#host.lanes.permits * batchFiles : 0));
     const ctx: JobContext = {
       store: this.#o.store, events: this.#o.events, locks: this.#locks, dirs: this.#dirs, pools,
-      signal: this.#abort.signal, log: this.#o.log, group: this.#group,
+      signal: this.#abort.signal, log: this.#o.log, group: this.#group, committing: this.#committing,
     };
     return dispatch(p, this.#queues.get(p.name)!, slots, ctx, this.#host);
   }

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
-import { absentSize, type StateStore } from '../state/store.js';
+import { fsyncDir, fsyncFile } from '../fs/durable.js';
+import { absentSize, type InputKey, type StateStore } from '../state/store.js';
 import { removeTempDir } from './temp-files.js';
 
 /** Most half-done dispositions settled per start; the rest stay pending, which is harmless (see below). */
@@ -21,14 +22,7 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
   }
   for (const intent of store.appends()) {
     try {
-      const { size } = await fs.stat(intent.path);
-      if (intent.size === absentSize) {
-        await fs.rm(intent.path, { force: true });
-        events.emit({ type: 'recovered', what: `an append output its first block had just created (${size} bytes)`, path: intent.path });
-      } else if (size > intent.size) {
-        await fs.truncate(intent.path, intent.size);
-        events.emit({ type: 'recovered', what: `a half-written append block (${size - intent.size} bytes cut)`, path: intent.path });
-      }
+      await cutBack(intent.path, intent.size, events);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
@@ -38,12 +32,30 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
 }
 
 /**
+ * Cuts an append output back to `size` (removes it for absentSize), durably: the intent that says so is cleared only
+ * after, or a power cut could bring the half block back with nothing left to say it must go.
+ */
+async function cutBack(file: string, size: number, events: EventBus): Promise<void> {
+  const { size: now } = await fs.stat(file);
+  if (size === absentSize) {
+    await fs.rm(file, { force: true });
+    await fsyncDir(path.dirname(file));
+    events.emit({ type: 'recovered', what: `an append output its first block had just created (${now} bytes)`, path: file });
+  } else if (now > size) {
+    await fs.truncate(file, size);
+    await fsyncFile(file);
+    events.emit({ type: 'recovered', what: `a half-written append block (${now - size} bytes cut)`, path: file });
+  }
+}
+
+/**
  * A record whose disposal is pending while its input is gone: the move or delete happened and the process died before
  * recording it, so it is recorded now. An input still in place is left to the start-up scan, which finishes its
  * disposal (a `dispose` job) or, if it changed, processes it again.
  */
 async function settleDispositions(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
   const pipelines = new Map(config.pipelines.map((p) => [p.name, p]));
+  const settled: InputKey[] = [];
   for (const record of store.pendingDisposals(maxPendingDisposals)) {
     const p = pipelines.get(record.pipeline);
     if (!p) continue;
@@ -53,7 +65,8 @@ async function settleDispositions(config: ResolvedConfig, store: StateStore, eve
       throw err;
     });
     if (present) continue;
-    store.markDisposed(record.pipeline, record.relPath);
+    settled.push(record);
     events.emit({ type: 'recovered', what: 'a disposal that was done but not recorded', path: input });
   }
+  store.markAllDisposed(settled);
 }

@@ -5,6 +5,7 @@ import { sleep } from '../core/abort.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import type { Semaphore } from '../core/semaphore.js';
+import type { Slot } from './slot.js';
 import { SluiceError, toSluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
@@ -28,13 +29,15 @@ export interface JobContext {
   readonly log: TransformLog;
   /** Where replace-mode results are committed (append mode commits one by one). */
   readonly group: GroupCommit;
+  /** Places in the group commit: a job takes one before it hands its Slot off. */
+  readonly committing: Semaphore;
 }
 
 /**
  * Runs one job to an outcome: attempts with backoff for transient errors, at once for permanent ones; records the
  * result and disposes of the input. Throws only fatal errors (the state store failed).
  */
-export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
+export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<JobOutcome> {
   if (job.kind === 'dispose') {
     await disposeSafely(job, job.record!, ctx);
     return { type: 'disposed' };
@@ -42,10 +45,15 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
   const { retry } = job.pipeline;
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal.aborted) return { type: 'aborted' };
+    try {
+      await slot?.reclaim(ctx.signal);
+    } catch {
+      return { type: 'aborted' };
+    }
     ctx.events.emit({ type: 'started', pipeline: job.pipeline.name, path: job.relPath, attempt });
     const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
     try {
-      const { record, disposed } = await attemptOnce(job, stages, ctx);
+      const { record, disposed } = await attemptOnce(job, stages, ctx, slot);
       stages.temps.pop(); // The last temp is committed: renamed into place or appended and removed.
       if (!disposed) await disposeSafely(job, record, ctx);
       return { type: 'processed', outputs: record.outputs };
@@ -76,7 +84,7 @@ export async function runJob(job: Job, ctx: JobContext): Promise<JobOutcome> {
  * One attempt: stages, then commit; returns the success record, and whether the input is disposed of already (a
  * group commit does that too).
  */
-async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Promise<{ record: FileRecord; disposed: boolean }> {
+async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext, slot?: Slot): Promise<{ record: FileRecord; disposed: boolean }> {
   // The intake fingerprinted the input just before queueing it; a retry looks again before redoing the work. Either
   // way the commit checks once more, under the output's lock, before anything is published.
   if (stages.attempt > 1) await assertInputUnchanged(job);
@@ -84,7 +92,13 @@ async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext): Pr
   stages.current = 'commit';
   const final = outputPath(job);
   if (job.pipeline.output.mode !== 'append') {
-    return { record: await ctx.group.commit({ job, temp, durable, final, attempts: stages.attempt }), disposed: true };
+    const place = await ctx.committing.acquire({ signal: ctx.signal });
+    slot?.handOff();
+    try {
+      return { record: await ctx.group.commit({ job, temp, durable, final, attempts: stages.attempt }), disposed: true };
+    } finally {
+      place();
+    }
   }
   const record = await commit({
     job, temp, durable, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,

@@ -7,7 +7,7 @@ import type { FlushMethod } from '../fs/flush-method.js';
 import { sameFingerprint } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import type { BatchReply, BatchResult, CommitBatchRequest, DisposeBatchRequest, ItemError } from './small-batch.js';
-import { readAtMost, replyError, transformBuffer, writeAll } from './small-file-io.js';
+import { readKnownSize, replyError, transformBuffer, writeAll } from './small-file-io.js';
 
 // Worker-thread side of the batched small-file path (see small-batch.ts for the contract of each request).
 
@@ -21,7 +21,7 @@ export function commitBatch(req: CommitBatchRequest): BatchReply {
   req.items.forEach((item, n) => {
     const started = performance.now();
     try {
-      let data = readAtMost(item.input, req.maxBytes);
+      let data = readKnownSize(item.input, item.fingerprint.size, req.maxBytes);
       for (const step of req.steps) data = data && transformBuffer(step.op, data, step.level, req.maxBytes);
       if (data === null) results.push({ ok: false, tooBig: true });
       else {

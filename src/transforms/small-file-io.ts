@@ -20,6 +20,24 @@ export function readAtMost(file: string, max: number): Buffer | null {
   }
 }
 
+/**
+ * The first `size` bytes of `file`, read with no fstat and no read to find the end: for an input whose admitted size is
+ * `size` and which is re-checked (size, mtime, inode) before its result is published, so a file that grew, shrank or
+ * was replaced meanwhile is never published. Null when `size` is over `max`.
+ */
+export function readKnownSize(file: string, size: number, max: number): Buffer | null {
+  if (size > max) return null;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    for (let n = -1; got < size && n !== 0; got += n) n = fs.readSync(fd, buf, got, size - got, got);
+    return got < size ? buf.subarray(0, got) : buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** `op` applied to `input`; null when a gunzip result would exceed four times `maxBytes` (stream it instead). */
 export function transformBuffer(op: SmallFileOp, input: Buffer, level: number | undefined, maxBytes: number): Buffer | null {
   if (op === 'copy') return input;
