@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fsyncFile } from '../fs/durable.js';
+import { Syncfs } from '../fs/syncfs.js';
 import { probeFileSystem, syncfsMinimum, type FileSystemInfo, type FlushMethod } from '../fs/flush-method.js';
 import type { DirCache } from './files.js';
 
@@ -14,6 +14,7 @@ type FsInfo = { -readonly [K in keyof FileSystemInfo]: FileSystemInfo[K] };
 /** Flushes the files and folders of a group commit with the cheapest method each file system allows (see FlushMethod). */
 export class Durability {
   readonly #dirs: DirCache;
+  readonly #syncfs = new Syncfs();
   readonly #byDir = new Map<string, Promise<FsInfo>>();
   /** isLocal's answers, settled; as bounded as #byDir. */
   readonly #known = new Map<string, boolean | null>();
@@ -41,6 +42,11 @@ export class Durability {
     return method === 'syncfs' && count < syncfsMinimum ? 'fsync' : method;
   }
 
+  /** Ends the syncfs coprocess (it ends by itself when sluice does). */
+  close(): void {
+    this.#syncfs.close();
+  }
+
   /** Makes the data of `files` durable. */
   async files(files: readonly string[]): Promise<void> {
     await this.#flush(files, (f) => path.dirname(f), (f) => fsyncFile(f));
@@ -63,7 +69,7 @@ export class Durability {
       byDev.set(info.dev, group);
     }
     await Promise.all([...byDev.values()].map(async ({ info, dir, items: group }) => {
-      if (info.method === 'syncfs' && group.length >= syncfsMinimum && await syncfs(dir)) return;
+      if (info.method === 'syncfs' && group.length >= syncfsMinimum && await this.#syncfs.flush(dir, String(info.dev))) return;
       if (info.method === 'syncfs' && group.length >= syncfsMinimum) info.method = 'fsync'; // syncfs failed: never again
       await inParallel(group, fsyncParallel, fsync);
     }));
@@ -80,13 +86,6 @@ export class Durability {
     }
     return info;
   }
-}
-
-/** syncfs(2) of the file system holding `dir`, through coreutils; false when it could not be run. */
-function syncfs(dir: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile('sync', ['--file-system', dir], (err) => resolve(err === null));
-  });
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

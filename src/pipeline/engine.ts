@@ -192,6 +192,7 @@ export class Engine {
     this.abort();
     await Promise.all(this.#dispatchers);
     await this.#settled();
+    this.#durability.close();
   }
 
   /** Resolves when no job runs, including any that started while it waited. */

@@ -3,7 +3,7 @@ import type { ResolvedPipeline } from '../config/resolved.js';
 import { crashPoint } from '../core/fault.js';
 import type { Release } from '../core/semaphore.js';
 import { SluiceError } from '../errors.js';
-import { postBatch, type BatchReply, type BatchStep } from '../transforms/small-batch.js';
+import { postBatch, type BatchReply, type BatchResult, type BatchStep } from '../transforms/small-batch.js';
 import { SMALL_FILE_MAX_BYTES, type SmallFileOp } from '../transforms/small-file.js';
 import { doneRecord } from './commit.js';
 import { disposeFailed } from './dispose.js';
@@ -82,12 +82,12 @@ function plan(jobs: readonly Job[], ctx: BatchContext, planned: Planned[], gener
 async function publish(planned: Planned[], ctx: BatchContext, general: number[]): Promise<Planned[]> {
   let done: Planned[] = [];
   try {
-    const reply = await commitOnWorker(planned, ctx);
-    done = planned.filter((p, i) => reply.results[i]!.ok);
+    const results = await commitOnWorker(planned, ctx);
+    done = planned.filter((p, i) => results[i]!.ok);
     for (const _ of done) crashPoint('after-rename');
     ctx.store.putAll(done.map((p) => doneRecord(p.job, p.final, 1)));
     for (const _ of done) crashPoint('after-record');
-    emitPublished(done, reply, planned, ctx);
+    emitPublished(done, results, planned, ctx);
   } catch (err) {
     if (err instanceof SluiceError && err.kind === 'fatal') throw err;
     // The worker failed (nothing was recorded): every file goes the general way.
@@ -102,7 +102,12 @@ async function publish(planned: Planned[], ctx: BatchContext, general: number[])
   return done;
 }
 
-async function commitOnWorker(planned: readonly Planned[], ctx: BatchContext): Promise<BatchReply> {
+/**
+ * The file-system part of the batch, on the worker threads: write every result, make the data durable, publish. Where
+ * syncfs serves, the worker writes and renames without flushing and one shared syncfs between and after does it (the
+ * worker never waits for the disk); elsewhere the worker fsyncs as it goes.
+ */
+async function commitOnWorker(planned: readonly Planned[], ctx: BatchContext): Promise<BatchResult[]> {
   const tempDir = path.dirname(planned[0]!.temp);
   for (const p of planned) {
     const at = { pipeline: p.job.pipeline.name, path: p.job.relPath };
@@ -110,14 +115,25 @@ async function commitOnWorker(planned: readonly Planned[], ctx: BatchContext): P
     for (const s of p.job.pipeline.stages) ctx.events.emit({ type: 'stage-start', ...at, stage: s.use, attempt: 1 });
   }
   await ctx.dirs.ensure(tempDir);
-  return postBatch({
-    kind: 'commit', steps: ctx.steps, maxBytes: SMALL_FILE_MAX_BYTES, flush: await ctx.durability.method(tempDir, planned.length),
-    items: planned.map((p) => ({ input: p.job.absPath, temp: p.temp, final: p.final, fingerprint: p.job.fingerprint })),
+  const method = await ctx.durability.method(tempDir, planned.length);
+  const items = planned.map((p) => ({ input: p.job.absPath, temp: p.temp, final: p.final, fingerprint: p.job.fingerprint }));
+  const results: BatchResult[] = [...(await postBatch({
+    kind: 'write', steps: ctx.steps, items, maxBytes: SMALL_FILE_MAX_BYTES, sync: method === 'fsync',
+  })).results];
+  const written = items.flatMap((item, n) => (results[n]!.ok ? [n] : []));
+  if (method === 'syncfs') await ctx.durability.files(written.map((n) => items[n]!.temp));
+  const published = await postBatch({ kind: 'publish', items: written.map((n) => items[n]!), sync: method === 'fsync' });
+  written.forEach((n, i) => {
+    const before = results[n]!;
+    const after = published.results[i]!;
+    results[n] = after.ok && before.ok ? { ok: true, ms: before.ms + after.ms } : after;
   });
+  if (method === 'syncfs') await ctx.durability.dirs(written.filter((n) => results[n]!.ok).map((n) => path.dirname(items[n]!.final)));
+  return results;
 }
 
-function emitPublished(done: readonly Planned[], reply: BatchReply, planned: readonly Planned[], ctx: BatchContext): void {
-  const ms = new Map(planned.map((p, i) => [p, reply.results[i]!]));
+function emitPublished(done: readonly Planned[], results: readonly BatchResult[], planned: readonly Planned[], ctx: BatchContext): void {
+  const ms = new Map(planned.map((p, i) => [p, results[i]!]));
   for (const p of done) {
     const at = { pipeline: p.job.pipeline.name, path: p.job.relPath };
     const result = ms.get(p)!;
@@ -137,7 +153,11 @@ async function disposeAll(done: readonly Planned[], ctx: BatchContext): Promise<
   try {
     const inputs = await ctx.durability.method(done[0]!.job.pipeline.input.dir, moves.length);
     const target = disposition.kind === 'move' ? await ctx.durability.method(disposition.dir, moves.length) : inputs;
-    reply = await postBatch({ kind: 'dispose', moves, flush: inputs === target ? inputs : 'fsync' });
+    const method = inputs === target ? inputs : 'fsync';
+    reply = await postBatch({ kind: 'dispose', moves, sync: method === 'fsync' });
+    if (method === 'syncfs') {
+      await ctx.durability.dirs(moves.flatMap((m, i) => (reply.results[i]!.ok ? [path.dirname(m.from), ...(m.to ? [path.dirname(m.to)] : [])] : [])));
+    }
   } catch (err) {
     for (const p of done) disposeFailed(p.job, err, ctx.events);
     return;

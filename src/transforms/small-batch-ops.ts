@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crashPoint } from '../core/fault.js';
 import { fsyncDirSync, mkdirDurableSync } from '../fs/durable.js';
-import type { FlushMethod } from '../fs/flush-method.js';
 import { sameFingerprint } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
-import type { BatchReply, BatchResult, CommitBatchRequest, DisposeBatchRequest, ItemError } from './small-batch.js';
+import type { BatchItem, BatchReply, BatchResult, DisposeBatchRequest, ItemError, PublishBatchRequest, WriteBatchRequest } from './small-batch.js';
 import { readKnownSize, replyError, transformBuffer, writeAll } from './small-file-io.js';
 
 // Worker-thread side of the batched small-file path (see small-batch.ts for the contract of each request).
@@ -15,66 +13,60 @@ import { readKnownSize, replyError, transformBuffer, writeAll } from './small-fi
 const made = new Set<string>();
 const madeLimit = 4096;
 
-export function commitBatch(req: CommitBatchRequest): BatchReply {
-  const results: BatchResult[] = [];
-  const written: number[] = [];
-  req.items.forEach((item, n) => {
+export function writeBatch(req: WriteBatchRequest): BatchReply {
+  const results = req.items.map((item): BatchResult => {
     const started = performance.now();
     try {
       let data = readKnownSize(item.input, item.fingerprint.size, req.maxBytes);
       for (const step of req.steps) data = data && transformBuffer(step.op, data, step.level, req.maxBytes);
-      if (data === null) results.push({ ok: false, tooBig: true });
-      else {
-        writeAll(item.temp, data, req.flush === 'fsync');
-        results.push({ ok: true, ms: performance.now() - started });
-        written.push(n);
-      }
+      if (data === null) return { ok: false, tooBig: true };
+      writeAll(item.temp, data, req.sync);
+      return { ok: true, ms: performance.now() - started };
     } catch (err) {
-      results.push(failed(item.temp, replyError(err)));
+      return failed(item.temp, replyError(err));
     }
   });
-  for (const _ of written) crashPoint('after-temp-write');
-  const tempDir = req.items[0] && path.dirname(req.items[0].temp);
-  if (req.flush === 'syncfs' && written.length > 0 && !syncfs(tempDir!)) {
-    for (const n of written) guard(results, n, req.items[n]!.temp, () => fsyncFileSync(req.items[n]!.temp));
-  }
-  for (const _ of written) crashPoint('after-fsync');
-  const renamed: number[] = [];
-  for (const n of written) {
-    const item = req.items[n]!;
-    if (!results[n]!.ok) continue;
-    guard(results, n, item.temp, () => {
-      recheck(item.input, item.fingerprint);
-      renameInto(item.temp, item.final);
-      renamed.push(n);
-    });
-  }
-  const flushError = flushDirs(renamed.map((n) => path.dirname(req.items[n]!.final)), req.flush);
-  if (flushError) for (const n of renamed) results[n] = { ok: false, error: flushError };
+  for (const r of results) if (r.ok) crashPoint('after-temp-write');
   return { results };
 }
 
+export function publishBatch(req: PublishBatchRequest): BatchReply {
+  for (const _ of req.items) crashPoint('after-fsync');
+  const results = req.items.map((item): BatchResult => {
+    const started = performance.now();
+    try {
+      recheck(item.input, item.fingerprint);
+      renameInto(item.temp, item.final);
+      return { ok: true, ms: performance.now() - started };
+    } catch (err) {
+      return failed(item.temp, replyError(err));
+    }
+  });
+  const renamed = req.items.filter((_, n) => results[n]!.ok).map((item) => path.dirname(item.final));
+  const flushError = req.sync ? fsyncDirs(renamed) : null;
+  return { results: flushError ? results.map((r) => (r.ok ? { ok: false, error: flushError } : r)) : results };
+}
+
 export function disposeBatch(req: DisposeBatchRequest): BatchReply {
-  const results: BatchResult[] = [];
   const folders: string[] = [];
-  for (const move of req.moves) {
+  const results = req.moves.map((move): BatchResult => {
     const started = performance.now();
     try {
       if (move.to === null) unlinkIfThere(move.from);
       else moveSync(move.from, move.to);
       folders.push(path.dirname(move.from));
       if (move.to !== null) folders.push(path.dirname(move.to));
-      results.push({ ok: true, ms: performance.now() - started });
+      return { ok: true, ms: performance.now() - started };
     } catch (err) {
-      results.push({ ok: false, error: replyError(err) });
+      return { ok: false, error: replyError(err) };
     }
-  }
-  const flushError = flushDirs(folders, req.flush);
+  });
+  const flushError = req.sync ? fsyncDirs(folders) : null;
   return { results: flushError ? results.map(() => ({ ok: false, error: flushError })) : results };
 }
 
 /** Throws INPUT_CHANGED or INPUT_VANISHED when the input is no longer the admitted version. */
-function recheck(input: string, fingerprint: CommitBatchRequest['items'][number]['fingerprint']): void {
+function recheck(input: string, fingerprint: BatchItem['fingerprint']): void {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(input);
@@ -111,34 +103,13 @@ function moveSync(from: string, to: string): void {
   fs.unlinkSync(from);
 }
 
-/** Makes the entries of `folders` durable; the error when that failed. */
-function flushDirs(folders: readonly string[], method: FlushMethod): ItemError | null {
-  const unique = [...new Set(folders)];
-  if (method === 'none' || unique.length === 0) return null;
+/** fsyncs every folder in `folders` once; the error when that failed. */
+function fsyncDirs(folders: readonly string[]): ItemError | null {
   try {
-    if (method === 'syncfs' && onePerDevice(unique).every((d) => syncfs(d))) return null;
-    for (const dir of unique) fsyncDirSync(dir);
+    for (const dir of new Set(folders)) fsyncDirSync(dir);
     return null;
   } catch (err) {
     return replyError(err);
-  }
-}
-
-/** One folder per file system among `folders`: a syncfs of it covers all of them. */
-function onePerDevice(folders: readonly string[]): string[] {
-  const byDev = new Map<number, string>();
-  for (const dir of folders) {
-    const { dev } = fs.statSync(dir);
-    if (!byDev.has(dev)) byDev.set(dev, dir);
-  }
-  return [...byDev.values()];
-}
-
-function guard(results: BatchResult[], n: number, temp: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    results[n] = failed(temp, replyError(err));
   }
 }
 
@@ -182,16 +153,6 @@ function fsyncFileSync(file: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** syncfs(2) of the file system holding `dir`, through coreutils; false when it could not be run. */
-function syncfs(dir: string): boolean {
-  try {
-    execFileSync('sync', ['--file-system', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
   }
 }
 

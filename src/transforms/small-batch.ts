@@ -1,4 +1,3 @@
-import type { FlushMethod } from '../fs/flush-method.js';
 import type { Fingerprint } from '../state/store.js';
 import { smallFilePool, type SmallFileOp } from './small-file.js';
 
@@ -21,26 +20,37 @@ export interface BatchItem {
 }
 
 /**
- * Runs every step on every input and publishes the results, all on one worker thread as synchronous calls: write each
- * result to its temp file; make the data durable (`flush`); re-check each input; rename each result into place
- * (creating its folder durably); make the entries durable. The caller holds every `final`'s lock.
+ * Runs every step on every input and writes each result to its temp file, fsyncing it when `sync`; all on one worker
+ * thread as synchronous calls. The caller makes the data durable otherwise (syncfs) before it publishes.
  */
-export interface CommitBatchRequest {
-  readonly kind: 'commit';
+export interface WriteBatchRequest {
+  readonly kind: 'write';
   readonly steps: readonly BatchStep[];
   readonly items: readonly BatchItem[];
   /** Largest input taken whole (and a quarter of the largest gunzip result). */
   readonly maxBytes: number;
-  /** How the output file system is flushed. */
-  readonly flush: FlushMethod;
+  readonly sync: boolean;
 }
 
-/** Deletes (`to` null) or moves inputs, then makes that durable (`flush`, for every folder involved). */
+/**
+ * Publishes written results whose data is durable: re-checks each input against its admitted fingerprint, renames
+ * each result into place (creating its folder durably), and fsyncs the folders when `sync` (else the caller makes the
+ * entries durable). The caller holds every `final`'s lock.
+ */
+export interface PublishBatchRequest {
+  readonly kind: 'publish';
+  readonly items: readonly BatchItem[];
+  readonly sync: boolean;
+}
+
+/** Deletes (`to` null) or moves inputs; fsyncs every folder involved when `sync`. */
 export interface DisposeBatchRequest {
   readonly kind: 'dispose';
   readonly moves: readonly { readonly from: string; readonly to: string | null }[];
-  readonly flush: FlushMethod;
+  readonly sync: boolean;
 }
+
+export type BatchRequest = WriteBatchRequest | PublishBatchRequest | DisposeBatchRequest;
 
 export interface ItemError {
   readonly message: string;
@@ -58,7 +68,7 @@ export interface BatchReply {
   readonly results: readonly BatchResult[];
 }
 
-/** Runs one batch on the small-file worker pool; rejects only if the worker itself failed. */
-export function postBatch(request: CommitBatchRequest | DisposeBatchRequest): Promise<BatchReply> {
+/** Runs one batch request on the small-file worker pool; rejects only if the worker itself failed. */
+export function postBatch(request: BatchRequest): Promise<BatchReply> {
   return smallFilePool().run(request) as Promise<unknown> as Promise<BatchReply>;
 }

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { commitBatch, disposeBatch } from './small-batch-ops.js';
-import type { CommitBatchRequest, DisposeBatchRequest } from './small-batch.js';
+import { disposeBatch, publishBatch, writeBatch } from './small-batch-ops.js';
+import type { BatchRequest } from './small-batch.js';
 import type { SmallFileReply, SmallFileRequest } from './small-file.js';
 import { readAtMost, replyError, transformBuffer, writeAll } from './small-file-io.js';
 
@@ -18,10 +18,11 @@ function handle(req: SmallFileRequest): SmallFileReply {
   return { done: true };
 }
 
-type Request = SmallFileRequest | CommitBatchRequest | DisposeBatchRequest;
+type Request = SmallFileRequest | BatchRequest;
 
 parentPort!.on('message', (req: Request) => {
-  if (req.kind === 'commit') return parentPort!.postMessage(commitBatch(req));
+  if (req.kind === 'write') return parentPort!.postMessage(writeBatch(req));
+  if (req.kind === 'publish') return parentPort!.postMessage(publishBatch(req));
   if (req.kind === 'dispose') return parentPort!.postMessage(disposeBatch(req));
   let reply: SmallFileReply;
   try {

@@ -5,13 +5,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { commitBatch, disposeBatch } from '../../src/transforms/small-batch-ops.js';
-import type { BatchItem } from '../../src/transforms/small-batch.js';
+import { disposeBatch, publishBatch, writeBatch } from '../../src/transforms/small-batch-ops.js';
+import type { BatchItem, BatchReply, BatchStep } from '../../src/transforms/small-batch.js';
 import { fingerprintOf } from '../../src/watch/settle.js';
 
 // The worker-thread side of the batched small-file path, called directly (it is synchronous) on a real folder.
 
-describe('commitBatch and disposeBatch', () => {
+/** write then publish, as run-batch.ts does, publishing only what was written; the results merged per item. */
+function commitBatch(r: { steps: BatchStep[]; items: BatchItem[]; maxBytes: number; sync: boolean }): BatchReply {
+  const written = writeBatch({ kind: 'write', ...r });
+  const ok = r.items.filter((_, n) => written.results[n]!.ok);
+  const published = publishBatch({ kind: 'publish', items: ok, sync: r.sync }).results;
+  let next = 0;
+  return { results: written.results.map((w) => (w.ok ? published[next++]! : w)) };
+}
+
+describe('writeBatch, publishBatch and disposeBatch', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-batch-'));
@@ -34,8 +43,9 @@ describe('commitBatch and disposeBatch', () => {
     fs.rmSync(vanished.input);
     const big = item('big', randomBytes(5000));
     const items = [...good, changed, vanished, big];
-    for (const flush of ['fsync', 'syncfs', 'none'] as const) {
-      const reply = commitBatch({ kind: 'commit', steps: [{ op: 'gzip', level: 6 }], items, maxBytes: 4096, flush });
+    for (const sync of [true, false]) {
+      const flush = `sync ${sync}`;
+      const reply = commitBatch({ steps: [{ op: 'gzip', level: 6 }], items, maxBytes: 4096, sync });
       assert.deepEqual(reply.results.map((r) => r.ok), [true, true, true, false, false, false], flush);
       const errors = reply.results.map((r) => (r.ok ? null : r.tooBig ? 'too big' : r.error?.code));
       assert.deepEqual(errors.slice(3), ['INPUT_CHANGED', 'ENOENT', 'too big'], flush);
@@ -49,12 +59,10 @@ describe('commitBatch and disposeBatch', () => {
     const data = randomBytes(2000);
     const round = item('round', data, 'out/round');
     const corrupt = item('corrupt', 'not gzip at all', 'out/corrupt');
-    const reply = commitBatch({
-      kind: 'commit', steps: [{ op: 'gzip', level: 1 }, { op: 'gunzip' }, { op: 'copy' }], items: [round], maxBytes: 1 << 18, flush: 'none',
-    });
+    const reply = commitBatch({ steps: [{ op: 'gzip', level: 1 }, { op: 'gunzip' }, { op: 'copy' }], items: [round], maxBytes: 1 << 18, sync: false });
     assert.equal(reply.results[0]!.ok, true);
     assert.ok(fs.readFileSync(round.final).equals(data));
-    const bad = commitBatch({ kind: 'commit', steps: [{ op: 'gunzip' }], items: [corrupt], maxBytes: 1 << 18, flush: 'none' });
+    const bad = commitBatch({ steps: [{ op: 'gunzip' }], items: [corrupt], maxBytes: 1 << 18, sync: false });
     assert.equal(bad.results[0]!.ok, false);
     assert.equal(!bad.results[0]!.ok && bad.results[0]!.error?.code, 'Z_DATA_ERROR');
     assert.equal(fs.existsSync(corrupt.final), false);
@@ -62,17 +70,17 @@ describe('commitBatch and disposeBatch', () => {
 
   test('a gunzip result over four times maxBytes is too big (stream it instead) and nothing is written', () => {
     const bomb = item('bomb', gzipSync(Buffer.alloc(100_000)), 'out/bomb');
-    const reply = commitBatch({ kind: 'commit', steps: [{ op: 'gunzip' }], items: [bomb], maxBytes: 1000, flush: 'none' });
+    const reply = commitBatch({ steps: [{ op: 'gunzip' }], items: [bomb], maxBytes: 1000, sync: false });
     assert.deepEqual(reply.results[0], { ok: false, tooBig: true });
     assert.equal(fs.existsSync(bomb.final), false);
   });
 
   test('re-creates an output folder removed since it was made', () => {
     const first = item('one', 'first', 'out/gone/one');
-    assert.equal(commitBatch({ kind: 'commit', steps: [{ op: 'copy' }], items: [first], maxBytes: 1 << 18, flush: 'fsync' }).results[0]!.ok, true);
+    assert.equal(commitBatch({ steps: [{ op: 'copy' }], items: [first], maxBytes: 1 << 18, sync: true }).results[0]!.ok, true);
     fs.rmSync(p('out', 'gone'), { recursive: true });
     const second = item('two', 'second', 'out/gone/two');
-    assert.equal(commitBatch({ kind: 'commit', steps: [{ op: 'copy' }], items: [second], maxBytes: 1 << 18, flush: 'fsync' }).results[0]!.ok, true);
+    assert.equal(commitBatch({ steps: [{ op: 'copy' }], items: [second], maxBytes: 1 << 18, sync: true }).results[0]!.ok, true);
     assert.equal(fs.readFileSync(p('out', 'gone', 'two'), 'utf8'), 'second');
   });
 
@@ -80,7 +88,7 @@ describe('commitBatch and disposeBatch', () => {
     const a = item('a', 'A');
     const b = item('b', 'B');
     const reply = disposeBatch({
-      kind: 'dispose', flush: 'fsync',
+      kind: 'dispose', sync: true,
       moves: [{ from: a.input, to: null }, { from: b.input, to: p('archive', 'deep', 'b') }, { from: p('in', 'missing'), to: p('archive', 'm') }],
     });
     assert.deepEqual(reply.results.map((r) => r.ok), [true, true, true]);
