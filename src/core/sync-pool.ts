@@ -49,6 +49,12 @@ export class SyncPool<Req, Res> {
     }
   }
 
+  /** Starts every worker now rather than on first use (a first request then waits for no thread to boot). */
+  warm(): void {
+    if (this.#closing) return;
+    while (this.#all.size < this.#slots.permits) this.#idle.push(this.#spawn());
+  }
+
   /** Stops every worker; requests in flight reject. Returns the same promise on every call. */
   close(): Promise<void> {
     this.#closing ??= Promise.all([...this.#all].map((w) => this.#discard(w))).then(() => {});

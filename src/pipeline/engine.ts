@@ -15,7 +15,7 @@ import type { Job, JobOutcome } from './job.js';
 import { type JobContext } from './run-job.js';
 import { batchFiles, dispatch, type DispatchHost } from './dispatch.js';
 import { batchSteps } from './run-batch.js';
-import { smallFileThreads } from '../transforms/small-file.js';
+import { smallFilePool, smallFileThreads } from '../transforms/small-file.js';
 
 export interface EngineOptions {
   readonly config: ResolvedConfig;
@@ -102,6 +102,8 @@ export class Engine {
   }
 
   start(): void {
+    // The batched path's worker threads boot in tens of milliseconds: not on the first file's time.
+    if (this.#o.config.pipelines.some((p) => batchSteps(p) !== null)) smallFilePool().warm();
     this.#dispatchers = this.#o.config.pipelines.map((p) => this.#dispatch(p));
   }
 

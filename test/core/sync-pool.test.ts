@@ -94,6 +94,26 @@ describe('SyncPool', () => {
     assert.equal(child.stdout.trim(), 'reply 42', 'the process exited before the reply came');
   });
 
+  test('warm() starts every worker at once, and the warmed pool neither grows nor holds the process', async (t) => {
+    const p = await pool(t, 2);
+    p.warm();
+    p.warm();
+    const ids = new Set((await Promise.all([1, 2, 3, 4].map((value) => p.run({ op: 'block', ms: 20, value })))).map((r) => r.threadId));
+    assert.equal(ids.size, 2, 'two threads, both warmed');
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-sync-pool-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const script = join(dir, 'worker.mjs');
+    await writeFile(script, workerSource);
+    const poolUrl = new URL('../../src/core/sync-pool.js', import.meta.url).href;
+    const main = join(dir, 'main.mjs');
+    await writeFile(main, `const { SyncPool } = await import(${JSON.stringify(poolUrl)});
+      new SyncPool(new URL(${JSON.stringify(pathToFileURL(script).href)}), 2).warm();
+      console.log('warmed');`);
+    const child = spawnSync(process.execPath, [main], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(child.error, undefined, 'idle warmed workers kept the process alive');
+    assert.equal(child.stdout.trim(), 'warmed');
+  });
+
   test('close() stops the workers, returns the same promise, and refuses later requests', async (t) => {
     const p = await pool(t, 2);
     await p.run({ op: 'echo', value: 1 });
