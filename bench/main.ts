@@ -1,15 +1,17 @@
 // npm run bench [-- --quick] [--only a,b] [--peer-watch-cap N] [--keep]
-// Builds its corpora in a temp folder, runs sluice and each peer on the same work, prints a table and writes
-// bench/results/latest.json. Figures only: the exit status is non-zero only when sluice produced wrong or missing outputs.
+// Builds its corpora in a temp folder (os.tmpdir(), and /dev/shm for the tmpfs cases), runs sluice and each peer on the
+// same work, prints a table and writes bench/results/latest.json. Figures only: the exit status is non-zero only when
+// sluice produced wrong or missing outputs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bigTree } from './cases/bigtree.js';
 import { flood } from './cases/flood.js';
 import { latency } from './cases/latency.js';
-import { oneshotLarge, oneshotSmall } from './cases/oneshot.js';
-import { machineInfo } from './lib/machine.js';
-import { formatCase, type CaseResult } from './lib/report.js';
+import { oneshotLarge } from './cases/oneshot.js';
+import { smallFiles } from './cases/small-files.js';
+import { fsType, machineInfo } from './lib/machine.js';
+import { formatCase, newCase, type CaseResult } from './lib/report.js';
 import { repoRoot } from './lib/run.js';
 
 const args = process.argv.slice(2);
@@ -22,13 +24,15 @@ const only = option('--only')?.split(',');
 const cap = option('--peer-watch-cap');
 
 const sizes = quick
-  ? { small: { files: 500, bytes: 4096, concurrency: 8 }, large: 32 * 2 ** 20, latency: { files: 20, settledFiles: 5 }, flood: 2000,
+  ? { small: { files: 500, bytes: 4096 }, large: 32 * 2 ** 20, latency: { files: 20, settledFiles: 5 }, flood: 2000,
       tree: { files: 5000, folders: 50, modifications: 50 } }
-  : { small: { files: 10_000, bytes: 4096, concurrency: 8 }, large: 2 ** 30, latency: { files: 200, settledFiles: 50 }, flood: 100_000,
+  : { small: { files: 10_000, bytes: 4096 }, large: 2 ** 30, latency: { files: 200, settledFiles: 50 }, flood: 100_000,
       tree: { files: 200_000, folders: 200, modifications: 500 } };
 
-const cases: [string, (work: string) => Promise<CaseResult | CaseResult[]>][] = [
-  ['oneshot-small', (w) => oneshotSmall(w, sizes.small)],
+/** tmpfs: the case's work folder is under /dev/shm instead of os.tmpdir(). */
+const cases: [string, (work: string) => Promise<CaseResult | CaseResult[]>, 'tmpfs'?][] = [
+  ['oneshot-small', (w) => smallFiles(w, sizes.small, 'disk')],
+  ['oneshot-small-tmpfs', (w) => smallFiles(w, sizes.small, 'tmpfs'), 'tmpfs'],
   ['oneshot-large', (w) => oneshotLarge(w, sizes.large)],
   ['latency', (w) => latency(w, sizes.latency)],
   ['flood', (w) => flood(w, sizes.flood)],
@@ -36,27 +40,38 @@ const cases: [string, (work: string) => Promise<CaseResult | CaseResult[]>][] = 
 ];
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
+const shm = '/dev/shm';
+let shmRoot: string | null = null;
+/** The case's work folder, made; null when it wants a tmpfs and there is none. */
+function workFolder(id: string, where: 'tmpfs' | undefined): string | null {
+  if (where === 'tmpfs' && fsType(shm) !== 'tmpfs') return null;
+  if (where === 'tmpfs') shmRoot ??= fs.mkdtempSync(path.join(shm, 'sluice-bench-'));
+  const work = path.join(where === 'tmpfs' ? shmRoot! : root, id);
+  fs.mkdirSync(work);
+  return work;
+}
 const machine = machineInfo();
-console.log(`sluice bench (${quick ? 'quick' : 'full'}) in ${root}`);
+console.log(`sluice bench (${quick ? 'quick' : 'full'}) in ${root} (and ${shm}/sluice-bench-* for the tmpfs cases)`);
 console.log(`${machine['cpu']} x ${machine['cores']}, ${machine['memoryGiB']} GiB, ${machine['kernel']}, node ${process.version}`);
 const started = Date.now();
 const results: CaseResult[] = [];
 try {
-  for (const [id, run] of cases) {
+  for (const [id, run, where] of cases) {
     if (only && !only.includes(id)) continue;
-    const work = path.join(root, id);
-    fs.mkdirSync(work);
+    const work = workFolder(id, where);
     const t = Date.now();
-    const got = [await run(work)].flat();
+    const got = work === null ? [{ ...newCase(id, id, {}), skipped: [`${shm} is not a tmpfs here`] }] : [await run(work)].flat();
     for (const r of got) {
       console.log(`\n${formatCase(r)}`);
       results.push(r);
     }
     console.log(`  (${Math.round((Date.now() - t) / 1000)} s)`);
-    if (!args.includes('--keep')) fs.rmSync(work, { recursive: true, force: true });
+    if (work !== null && !args.includes('--keep')) fs.rmSync(work, { recursive: true, force: true });
   }
 } finally {
-  if (!args.includes('--keep')) fs.rmSync(root, { recursive: true, force: true });
+  const dirs = [root, shmRoot].filter((d) => d !== null);
+  if (args.includes('--keep')) console.log(`\nkept ${dirs.join(' and ')}`);
+  else for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const durationS = Math.round((Date.now() - started) / 1000);

@@ -25,6 +25,7 @@ export function machineInfo(): Record<string, unknown> {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     kernel: `${os.type()} ${os.release()}`,
     tmpdir: os.tmpdir(),
+    tmpdirFs: fsType(os.tmpdir()),
     inotifyMaxUserWatches: readNumber('/proc/sys/fs/inotify/max_user_watches'),
     versions: {
       node: process.version,
@@ -36,6 +37,26 @@ export function machineInfo(): Record<string, unknown> {
       inotifywait: firstLine('inotifywait', ['--help'])?.split(' ').slice(0, 2).join(' ') ?? null,
     },
   };
+}
+
+/** The type of the file system holding `dir` (the longest mount point above it in /proc/mounts), or 'unknown'. */
+export function fsType(dir: string): string {
+  let best = { point: '', type: 'unknown' };
+  try {
+    const real = fs.realpathSync(dir);
+    for (const line of fs.readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [, raw, type] = line.split(' ');
+      if (raw === undefined || type === undefined) continue;
+      // Spaces and the like are octal escapes there (\040).
+      const point = raw.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+      const under = point === '/' || real === point || real.startsWith(`${point}/`);
+      // A later mount on the same point hides the earlier one.
+      if (under && point.length >= best.point.length) best = { point, type };
+    }
+  } catch {
+    // No /proc (not Linux) or no such folder.
+  }
+  return best.type;
 }
 
 function readNumber(file: string): number | null {
