@@ -11,7 +11,9 @@ import { pipeline, Sandbox } from '../helpers/process.js';
 // restart without the fault converges: each output exactly once and complete, inputs disposed of, no temp file,
 // every record done and disposed, and one more run finds nothing to do.
 
-type Mode = 'replace+moveTo' | 'append+moveTo' | 'replace+keep';
+// replace+moveTo and replace+keep run gzip on the batched small-file path; `general` puts a `replace` stage first, so the
+// same commit goes through the stage pools and the group commit.
+type Mode = 'replace+moveTo' | 'append+moveTo' | 'replace+keep' | 'replace+moveTo, general path';
 interface Row { rel_path: string; status: string; disposed: number }
 
 const names = ['f1.txt', 'sub/f2.txt', 'f3.txt'];
@@ -25,6 +27,7 @@ const steps: Record<Mode, readonly string[]> = {
   'replace+moveTo': ['after-temp-write', 'after-fsync', 'after-rename', 'after-record', 'after-dispose'],
   'append+moveTo': ['after-temp-write', 'after-fsync', 'mid-append', 'after-rename', 'after-record', 'after-dispose'],
   'replace+keep': ['after-temp-write', 'after-fsync', 'after-rename', 'after-record'],
+  'replace+moveTo, general path': ['after-temp-write', 'after-fsync', 'after-rename', 'after-record', 'after-dispose'],
 };
 
 describe('sluice run: a crash at each step of the commit protocol, then a restart', () => {
@@ -43,7 +46,10 @@ describe('sluice run: a crash at each step of the commit protocol, then a restar
       pipelines: [pipeline({
         output: append ? { dir: './outbox', path: 'all.log', mode: 'append' } : { dir: './outbox', path: '{relDir}/{base}.gz' },
         onSuccess: mode === 'replace+keep' ? 'keep' : { moveTo: './archive' },
-        stages: [append ? { use: 'copy', concurrency: 1 } : { use: 'gzip', concurrency: 1 }],
+        stages: append ? [{ use: 'copy', concurrency: 1 }]
+          : mode === 'replace+moveTo, general path'
+            ? [{ use: 'replace', with: { pattern: 'never-in-any-input', replacement: '' } }, { use: 'gzip', concurrency: 1 }]
+            : [{ use: 'gzip', concurrency: 1 }],
       })],
     });
   }
