@@ -59,23 +59,31 @@ describe('sluice watch: logs', () => {
     assert.equal(done?.pipeline, 'p');
   });
 
-  test('--log-level debug shows the lifecycle in order: seen, queued, started, stage, committed, moved, processed', async () => {
-    // A short settle, so the file is complete before it is looked at and the lifecycle runs once.
-    config = box.config({ pipelines: [pipeline({ input: { dir: './inbox', settleMs: 200 }, onSuccess: { moveTo: './archive' } })] });
-    const sluice = await oneFile(['--log-level', 'debug', '--log-format', 'json']);
-    assert.equal(sluice.stdout, '');
-    const steps = sluice.logsFor('sub/file one.txt').map((l) => `${l.level} ${l.message}`);
-    const expected = [
-      /^debug seen via (event|scan)$/, /^debug settling, eligible in \d+ ms$/, /^debug queued$/, /^debug started$/,
-      /^debug stage copy done$/, /^debug committed .*outbox\/sub\/file one\.txt$/,
-      /^debug input moved to .*archive\/sub\/file one\.txt$/, /^info processed → .*outbox\/sub\/file one\.txt$/,
-    ];
-    assert.ok(steps.length >= expected.length, steps.join('\n'));
-    expected.forEach((pattern, i) => assert.match(steps[i]!, pattern, steps.join('\n')));
-    // A late watch event may make the intake look once more and find the input gone: quietly, at debug level.
-    for (const extra of steps.slice(expected.length)) assert.match(extra, /^debug (seen via redo|skipped: )/, steps.join('\n'));
-    assert.equal(sluice.logsFor('sub/file one.txt', 'started')[0]!['attempt'], 1);
-  });
+  // copy runs on the batched small-file path; a two-stage pipeline (replace, then copy) on the general path: the same
+  // lines either way.
+  const paths: [string, object[], string[]][] = [
+    ['the batched path', [{ use: 'copy' }], ['copy']],
+    ['the general path', [{ use: 'replace', with: { pattern: 'never-matches', replacement: '' } }, { use: 'copy' }], ['replace', 'copy']],
+  ];
+  for (const [which, stages, names] of paths) {
+    test(`--log-level debug shows the lifecycle in order on ${which}: seen, queued, started, stage, committed, moved, processed`, async () => {
+      // A short settle, so the file is complete before it is looked at and the lifecycle runs once.
+      config = box.config({ pipelines: [pipeline({ input: { dir: './inbox', settleMs: 200 }, onSuccess: { moveTo: './archive' }, stages })] });
+      const sluice = await oneFile(['--log-level', 'debug', '--log-format', 'json']);
+      assert.equal(sluice.stdout, '');
+      const steps = sluice.logsFor('sub/file one.txt').map((l) => `${l.level} ${l.message}`);
+      const expected = [
+        /^debug seen via (event|scan)$/, /^debug settling, eligible in \d+ ms$/, /^debug queued$/, /^debug started$/,
+        ...names.map((n) => new RegExp(`^debug stage ${n} done$`)), /^debug committed .*outbox\/sub\/file one\.txt$/,
+        /^debug input moved to .*archive\/sub\/file one\.txt$/, /^info processed → .*outbox\/sub\/file one\.txt$/,
+      ];
+      assert.ok(steps.length >= expected.length, steps.join('\n'));
+      expected.forEach((pattern, i) => assert.match(steps[i]!, pattern, steps.join('\n')));
+      // A late watch event may make the intake look once more and find the input gone: quietly, at debug level.
+      for (const extra of steps.slice(expected.length)) assert.match(extra, /^debug (seen via redo|skipped: )/, steps.join('\n'));
+      assert.equal(sluice.logsFor('sub/file one.txt', 'started')[0]!['attempt'], 1);
+    });
+  }
 
   test('--log-level error hides info lines; the config log level is the default for the flag', async () => {
     const quiet = await oneFile(['--log-level', 'error'], true);
