@@ -1,17 +1,11 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
-import { checkCommand } from './commands/check.js';
-import { explainCommand } from './commands/explain.js';
-import { retryCommand } from './commands/retry.js';
-import { initCommand } from './commands/init.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { watchCommand } from './commands/watch.js';
 import type { GlobalOptions } from './session.js';
 
 const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** Each command's module is loaded when it runs: `run` never loads the watcher, the metrics or the control server. */
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('sluice')
     .description('A file-processing pipeline daemon: files land in a hot folder, results are committed atomically.')
@@ -25,25 +19,25 @@ function program(setExit: (code: number) => void): Command {
     .option('-c, --config <file>', 'config file').option('--json', 'print the run report as one JSON object on stdout')
     .option('--dry-run', 'print what would be processed and change nothing')
     .option('--report <file>', 'also write the run report (the --json object) to FILE, atomically')
-    .action(async (o) => setExit(await runCommand(o, global())));
+    .action(async (o) => setExit(await (await import('./commands/run.js')).runCommand(o, global())));
   cli.command('watch').description('run as a service: process what is there, then watch (SIGTERM/SIGINT to stop)')
     .option('-c, --config <file>', 'config file')
-    .action(async (o) => setExit(await watchCommand(o, global())));
+    .action(async (o) => setExit(await (await import('./commands/watch.js')).watchCommand(o, global())));
   cli.command('check').description('validate the config and print it resolved')
     .option('-c, --config <file>', 'config file').option('--json', 'print as JSON')
-    .action(async (o) => setExit(await checkCommand(o)));
+    .action(async (o) => setExit(await (await import('./commands/check.js')).checkCommand(o)));
   cli.command('status').description('show the running daemon (queue, jobs in flight, counts) or what the state store knows')
     .option('-c, --config <file>', 'config file').option('--json', 'print one JSON object')
-    .action(async (o) => setExit(await statusCommand(o)));
+    .action(async (o) => setExit(await (await import('./commands/status.js')).statusCommand(o)));
   cli.command('explain').description('tell what sluice did, does or would do with a file (an input or an output)')
     .argument('<path>', 'an input, output, archived or quarantined file').option('-c, --config <file>', 'config file')
-    .option('--json', 'print one JSON object').action(async (p: string, o) => setExit(await explainCommand(p, o)));
+    .option('--json', 'print one JSON object').action(async (p: string, o) => setExit(await (await import('./commands/explain.js')).explainCommand(p, o)));
   cli.command('retry').description('move quarantined inputs back to be processed again')
     .argument('[paths...]', 'quarantined files (or their original input paths)').option('--all', 'every quarantined input')
-    .option('-c, --config <file>', 'config file').action(async (p: string[], o) => setExit(await retryCommand(p, o)));
+    .option('-c, --config <file>', 'config file').action(async (p: string[], o) => setExit(await (await import('./commands/retry.js')).retryCommand(p, o)));
   cli.command('init').description('write a commented starter sluice.yaml into the current directory')
     .option('--force', 'replace an existing sluice.yaml')
-    .action(async (o) => setExit(await initCommand(o)));
+    .action(async (o) => setExit(await (await import('./commands/init.js')).initCommand(o)));
   for (const sub of cli.commands) sub.exitOverride().showHelpAfterError('(run sluice --help for usage)');
   return cli;
 }
