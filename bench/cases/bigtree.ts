@@ -23,11 +23,11 @@ export async function bigTree(work: string, size: TreeSize): Promise<CaseResult>
     stateDir: path.join(work, 'state'), log: { level: 'warn' },
     pipelines: [{ name: 'tree', input: { dir: src, settleMs: 0 }, output: { dir: path.join(work, 'mirror') }, stages: [{ use: 'copy' }] }],
   });
-  const initial = await timed(process.execPath, [sluiceBin, 'run', '-c', config]);
+  const initial = await timed(sluiceBin, ['run', '-c', config]);
   if (initial.code !== 0) c.errors.push(`the initial mirror run exited ${initial.code}: ${initial.stderr.slice(-2000)}`);
 
   let scanned = false;
-  const sluice = new Service([process.execPath, sluiceBin, 'watch', '-c', config, '--log-level', 'info', '--log-format', 'json'], {
+  const sluice = new Service([sluiceBin, 'watch', '-c', config, '--log-level', 'info', '--log-format', 'json'], {
     onLine: (line) => {
       if (line.includes('"scan of tree done')) scanned = true;
     },

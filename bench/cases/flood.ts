@@ -23,7 +23,7 @@ export async function flood(work: string, files: number): Promise<CaseResult> {
     stateDir: path.join(work, 'state'), log: { level: 'warn' },
     pipelines: [{ name: 'flood', input: { dir: inbox }, output: { dir: out }, onSuccess: 'delete', stages: [{ use: 'copy', concurrency: 8 }] }],
   });
-  const sluice = new Service([process.execPath, sluiceBin, 'watch', '-c', config, '--log-level', 'info'], {});
+  const sluice = new Service([sluiceBin, 'watch', '-c', config, '--log-level', 'info'], {});
   if (!(await until(() => /watching /.test(sluice.stderrTail), 30_000))) c.errors.push(`sluice did not start: ${sluice.stderrTail}`);
   // Wall clock too: the last output's time is the output folder's mtime (set by the last rename into it).
   const firstWrite = Date.now();

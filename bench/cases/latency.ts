@@ -73,7 +73,7 @@ function watchSluice(work: string, name: string, settleMs: number): Service {
     pipelines: [{ name, input: { dir: path.join(work, `${name}-in`), settleMs }, output: { dir: path.join(work, `${name}-out`) }, stages: [{ use: 'copy' }] }],
   });
   fs.mkdirSync(path.join(work, `${name}-in`), { recursive: true });
-  return new Service([process.execPath, sluiceBin, 'watch', '-c', config, '--log-level', 'info'], {});
+  return new Service([sluiceBin, 'watch', '-c', config, '--log-level', 'info'], {});
 }
 
 /** Case 3: write → committed output latency of a watched inbox, one file at a time, against an inotifywait loop. */

@@ -27,5 +27,5 @@ export function sluiceRun(work: string, name: string, o: OneShot): Promise<Timed
       stages: [{ use: o.use, ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }) }],
     }],
   });
-  return timed(process.execPath, [sluiceBin, 'run', '-c', config]);
+  return timed(sluiceBin, ['run', '-c', config]);
 }

@@ -79,7 +79,7 @@ test('config/sluice.service passes systemd-analyze verify (when installed)', (t)
   // verify insists that ExecStart's program exists: point it at this node and this checkout.
   const dir = makeTempDir(t);
   const copy = path.join(dir, 'sluice.service');
-  const text = fs.readFileSync(unitFile, 'utf8').replace(/^ExecStart=\S+ \S+/m, `ExecStart=${process.execPath} ${sluiceBin}`);
+  const text = fs.readFileSync(unitFile, 'utf8').replace(/^ExecStart=\S+ ((?:--\S+ )*)\S+/m, `ExecStart=${process.execPath} $1${sluiceBin}`);
   fs.writeFileSync(copy, text);
   const r = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -7,6 +7,20 @@ import { fileURLToPath } from 'node:url';
 /** bin/sluice of this checkout (tests run from dist/test/…). */
 export const sluiceBin = fileURLToPath(new URL('../../../bin/sluice', import.meta.url));
 
+/**
+ * This environment and `env` with the launch-time memory settings of bin/launch-settings.js given up front, as the
+ * systemd unit gives them: bin/sluice then runs the engine itself instead of relaunching, so a SluiceProcess's pid is
+ * the engine's (instance.json, /proc/<pid>/…, peak RSS). A key of `env` set to undefined leaves it out
+ * (test/cli/launch.test.ts starts without them to cover the relaunch).
+ */
+function withLaunchSettings(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2', ...process.env, ...env };
+  if (!('NODE_OPTIONS' in env) || env['NODE_OPTIONS'] !== undefined) {
+    merged['NODE_OPTIONS'] = [merged['NODE_OPTIONS'], '--max-semi-space-size=2'].filter(Boolean).join(' ');
+  }
+  return merged;
+}
+
 export interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -64,7 +78,7 @@ export class SluiceProcess {
     const { prefix = [], ...spawnOptions } = options;
     const command = [...prefix, process.execPath, sluiceBin, ...args];
     this.child = spawn(command[0]!, command.slice(1), {
-      ...spawnOptions, env: { ...process.env, ...options.env }, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      ...spawnOptions, env: withLaunchSettings(options.env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.#stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.#stderr += s));
