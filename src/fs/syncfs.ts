@@ -8,8 +8,12 @@ interface Request {
 }
 
 // Reads one folder a line and answers 0 (flushed) or 1 (not) a line, in order. `sync --file-system` is coreutils'
-// syncfs(2); the loop ends when sluice's end of the pipe closes, however sluice ends.
-const script = 'while IFS= read -r d; do if sync --file-system -- "$d" 2>/dev/null; then echo 0; else echo 1; fi; done';
+// syncfs(2); the loop ends when sluice's end of the pipe closes, however sluice ends. TEST-ONLY: SLUICE_TEST_SYNCFS, a
+// shell command, runs instead (the folder in $1), so the power-loss suite can give its FUSE file system, which never
+// sees a syncfs, the whole-file-system flush one would be.
+const script = 'while IFS= read -r d; do ' +
+  'if [ -n "$SLUICE_TEST_SYNCFS" ]; then sh -c "$SLUICE_TEST_SYNCFS" sh "$d" >/dev/null 2>&1; else sync --file-system -- "$d" 2>/dev/null; fi; ' +
+  'if [ $? -eq 0 ]; then echo 0; else echo 1; fi; done';
 
 /** Most requests waiting for the coprocess; beyond that callers are told no at once (and fsync instead). */
 const maxWaiting = 1024;

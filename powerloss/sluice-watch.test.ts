@@ -1,0 +1,24 @@
+import { powerCases } from './cases.js';
+import { powerfsSuite } from './powerfs.js';
+import type { CaseSpec } from './scenario.js';
+
+// `sluice watch` on powerfs while the test keeps adding inputs durably (written, fsynced, renamed into place, folder
+// fsynced: only then counted; 60 per start), the power cut at random moments, restarted each time; finally watched
+// until idle and stopped with SIGTERM. The same contract as for `run`, to the byte.
+
+const watch = (output: CaseSpec['output'], onSuccess: CaseSpec['onSuccess'], premade: boolean, flush?: 'syncfs'): CaseSpec =>
+  ({ command: 'watch', output, onSuccess, premade, files: 150, cuts: 5, perRound: 60, ...(flush && { flush }) });
+
+powerfsSuite('power loss: sluice watch', () => {
+  powerCases('watch', {
+    'gzip, moveTo': watch('gzip', 'moveTo', false),
+    'gzip, delete': watch('gzip', 'delete', true),
+    'copy, keep': watch('copy', 'keep', false),
+    'append, delete': watch('append', 'delete', true),
+    'append, moveTo': watch('append', 'moveTo', false),
+    'append, keep': watch('append', 'keep', true),
+    // The group commit's syncfs path, with powerfs' whole-fs sync as the syncfs.
+    'gzip, moveTo, syncfs': watch('gzip', 'moveTo', false, 'syncfs'),
+    'copy, delete, syncfs': watch('copy', 'delete', true, 'syncfs'),
+  });
+});
