@@ -54,6 +54,7 @@ export class Daemon {
       onFatal: (err) => this.#onFatal(err),
       onOverflow: () => this.rescan(),
       onFolder: (abs) => this.#newFolder(abs),
+      warm: true,
     });
     this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
     await this.#watch();

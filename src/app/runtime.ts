@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   readonly onFatal: (err: unknown) => void;
   readonly onOverflow?: () => void;
   readonly onFolder?: (absPath: string) => void;
+  /** Start the batched path's worker threads with the engine (see EngineOptions.warm). */
+  readonly warm?: boolean;
 }
 
 /** Takes the instance lock, opens the store, recovers from an earlier crash, creates input folders, starts the engine. */
@@ -114,8 +116,8 @@ class OpenRuntime implements Runtime {
   }
 
   #newEngine(config: ResolvedConfig, locks?: Engine['locks']): Engine {
-    const { events, log, onFatal, onOverflow, onFolder } = this.#o;
-    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks });
+    const { events, log, onFatal, onOverflow, onFolder, warm } = this.#o;
+    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks, warm });
     engine.start();
     return engine;
   }
