@@ -53,6 +53,16 @@ function createdChain(first: string, dir: string): string[] {
   return chain;
 }
 
+/** fsyncFile, synchronously (for worker threads). */
+export function fsyncFileSync(file: string): void {
+  const fd = fsSync.openSync(file, 'r');
+  try {
+    fsSync.fsyncSync(fd);
+  } finally {
+    fsSync.closeSync(fd);
+  }
+}
+
 /** fsyncDir, synchronously. */
 export function fsyncDirSync(dir: string): void {
   const fd = fsSync.openSync(dir, 'r');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crashPoint } from '../core/fault.js';
-import { fsyncDirSync, mkdirDurableSync } from '../fs/durable.js';
+import { fsyncDirSync, fsyncFileSync, mkdirDurableSync } from '../fs/durable.js';
 import { sameFingerprint } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import type { BatchItem, BatchReply, BatchResult, DisposeBatchRequest, ItemError, PublishBatchRequest, WriteBatchRequest } from './small-batch.js';
@@ -144,15 +144,6 @@ function unlinkIfThere(file: string): void {
     fs.unlinkSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-function fsyncFileSync(file: string): void {
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
