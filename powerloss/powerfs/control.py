@@ -70,17 +70,19 @@ def _accept(tree, server):
 
 
 def _session(tree, conn):
-    with conn, conn.makefile('rwb') as stream:
-        for line in stream:
-            try:
-                reply = answer(tree, line.decode())
-            except Exception as err:  # a bug in a command must not kill the socket
-                reply = {'ok': False, 'error': repr(err)}
-            try:
+    # A client killed mid-request (a power cut kills sluice's process group, its syncfs hook included) resets the
+    # connection: that ends the session, quietly.
+    try:
+        with conn, conn.makefile('rwb') as stream:
+            for line in stream:
+                try:
+                    reply = answer(tree, line.decode())
+                except Exception as err:  # a bug in a command must not kill the socket
+                    reply = {'ok': False, 'error': repr(err)}
                 stream.write(json.dumps(reply).encode() + b'\n')
                 stream.flush()
-            except OSError:
-                return
+    except OSError:
+        return
 
 
 def send(path, command):
