@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { cliJson } from '../ops/helpers.js';
 import { inotifyWatches } from '../helpers/inotify.js';
 import { debugJson, pipeline, Sandbox, waitFor, type SluiceProcess } from '../helpers/process.js';
 
@@ -22,9 +23,10 @@ describe('sluice watch: watches scale with folders, not files', () => {
     for (let d = 0; d < folders; d++) for (let f = 0; f < perFolder; f++) box.write(`inbox/${rel(d, f)}`, `v1 ${d}/${f}`);
   }
 
+  let config = '';
   function watch(): SluiceProcess {
     // Rescans off: whatever is seen after the start-up scan was seen by the watcher.
-    const config = box.config({ rescanIntervalMs: 0, pipelines: [pipeline()] });
+    config = box.config({ rescanIntervalMs: 0, pipelines: [pipeline()] });
     return box.start(['watch', '-c', config, ...debugJson]);
   }
 
@@ -48,14 +50,20 @@ describe('sluice watch: watches scale with folders, not files', () => {
     await startupScan(sluice);
     // The "processed" line comes once a file is recorded and disposed of; its output appears before that, and a change
     // made in between would be folded into a redo of the running job instead of being reported by the watcher.
-    await waitFor('every file processed', () => sluice.logs.filter((l) => l.message.startsWith('processed')).length === folders * perFolder,
-      { timeoutMs: 120_000, intervalMs: 200 });
+    // Distinct paths: a file processed twice would otherwise make the count while another one is still running.
+    const processed = () => new Set(sluice.logs.filter((l) => l.message.startsWith('processed')).map((l) => l.path)).size;
+    await waitFor('every file processed', () => processed() === folders * perFolder, { timeoutMs: 120_000, intervalMs: 200 });
+    await waitFor('nothing in flight', async () => (await cliJson(box, ['status', '-c', config]))['inFlight'].length === 0,
+      { timeoutMs: 30_000, intervalMs: 200 });
     const changed = Array.from({ length: folders }, (_, d) => rel(d, (d * 37) % perFolder));
     for (const r of changed) box.write(`inbox/${r}`, `v2 of ${r}, longer than before`);
     for (const r of changed) {
-      await waitFor(`${r} processed again`, () => box.read(`outbox/${r}`)?.toString() === `v2 of ${r}, longer than before`,
-        { timeoutMs: 60_000 });
-      assert.ok(sluice.logsFor(r, 'seen via event').length >= 1, `${r} was reported by the watcher`);
+      // Its second "processed" line, not its output: the output is renamed into place (by a worker thread) before the
+      // log lines of that run reach the pipe.
+      await waitFor(`${r} processed again`, () => sluice.logsFor(r, /^processed/).length >= 2, { timeoutMs: 60_000, intervalMs: 100 });
+      assert.equal(box.read(`outbox/${r}`)?.toString(), `v2 of ${r}, longer than before`);
+      assert.ok(sluice.logsFor(r, 'seen via event').length >= 1,
+        `${r} was reported by the watcher; its lines: ${sluice.logsFor(r).map((l) => l.message).join(' | ')}`);
     }
   });
 
