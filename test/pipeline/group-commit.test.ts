@@ -88,7 +88,7 @@ describe('GroupCommit', () => {
     assert.deepEqual(store.groups, []);
     await g.commit(item('d'));
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(pending.map((p) => p.state), ['fulfilled', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(pending.map((p) => p.state), ['fulfilled', 'fulfilled', 'fulfilled'], 'one batch: they settle with the fourth');
     assert.deepEqual(store.groups, [4], 'one transaction for the four records');
     assert.deepEqual(store.disposals, [4], 'and one for their disposals');
     assert.deepEqual(fs.readdirSync(path.join(dir, 'in')), [], 'every input deleted');
@@ -125,13 +125,14 @@ describe('GroupCommit', () => {
     const g = group({ busy: 0 });
     const a = item('a');
     const held = await locks.acquire(a.final);
-    const committing = track(g.commit(a));
+    const commit = g.commit(a);
+    const committing = track(commit);
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(committing.state, 'pending');
     assert.equal(fs.existsSync(a.final), false);
     held();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    assert.equal(committing.state, 'fulfilled');
+    await commit;
+    assert.equal(fs.readFileSync(a.final, 'utf8'), 'result of a');
     assert.equal(locks.size, 0, 'every lock released');
     assert.deepEqual(events.filter((e) => e.type === 'lock-wait' || e.type === 'committed').map((e) => e.type), ['lock-wait', 'committed']);
   });
