@@ -1,6 +1,6 @@
 import type { ResolvedPipeline } from '../config/resolved.js';
 import type { BoundedQueue } from '../core/bounded-queue.js';
-import type { Release, Semaphore } from '../core/semaphore.js';
+import { Semaphore, type Release } from '../core/semaphore.js';
 import type { Durability } from './durability.js';
 import type { Job, JobOutcome } from './job.js';
 import { batchSteps, fitsBatch, runBatch } from './run-batch.js';
@@ -28,12 +28,16 @@ export interface DispatchHost {
 export const batchFiles = 128;
 
 /**
- * Takes one pipeline's jobs off its queue while `slots` (jobs past the queue) allow, and runs each: small inputs of a
+ * Takes one pipeline's jobs off its queue while its slots (jobs past the queue) allow, and runs each: small inputs of a
  * batchable pipeline together as one batch (run-batch.ts), every other job on its own (run-job.ts). Returns when the
  * queue closes, the engine aborts, or a drain begins.
  */
-export async function dispatch(p: ResolvedPipeline, queue: BoundedQueue<Job>, slots: Semaphore, ctx: JobContext, host: DispatchHost): Promise<void> {
+export async function dispatch(p: ResolvedPipeline, queue: BoundedQueue<Job>, ctx: JobContext, host: DispatchHost): Promise<void> {
   const steps = batchSteps(p);
+  // Slots: enough to keep every stage busy while some jobs wait out a retry backoff, and a full batch in every lane. A
+  // job waiting for a group commit hands its place to the next (see Slot).
+  const stageSlots = Math.max(4, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0));
+  const slots = new Semaphore(stageSlots + (steps ? host.lanes.permits * batchFiles : 0));
   const batchCtx = steps && { ...ctx, durability: host.durability, steps };
   for (;;) {
     const next = await take(queue, slots, host);

@@ -6,16 +6,17 @@ import { Semaphore } from '../core/semaphore.js';
 import { AbortedError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { StateStore } from '../state/store.js';
+import { smallFilePool, smallFileThreads } from '../transforms/small-file.js';
 import type { TransformLog } from '../transforms/types.js';
 import { Durability } from './durability.js';
 import { DirCache } from './files.js';
 import { GroupCommit } from './group-commit.js';
 import { Intake } from './intake.js';
+import { emitOutcome } from './outcome-event.js';
 import type { Job, JobOutcome } from './job.js';
-import { type JobContext } from './run-job.js';
-import { batchFiles, dispatch, type DispatchHost } from './dispatch.js';
 import { batchSteps } from './run-batch.js';
-import { smallFilePool, smallFileThreads } from '../transforms/small-file.js';
+import type { JobContext } from './run-job.js';
+import { dispatch, type DispatchHost } from './dispatch.js';
 
 export interface EngineOptions {
   readonly config: ResolvedConfig;
@@ -116,15 +117,11 @@ export class Engine {
   #dispatch(p: ResolvedPipeline): Promise<void> {
     const pools = p.stages.map((s) => new Semaphore(s.concurrency));
     this.#pools.push(...pools);
-    // Jobs past the queue: enough to keep every stage busy while some jobs wait out a retry backoff, and a full batch
-    // in every lane. A job waiting for a group commit hands its place to the next (see Slot).
-    const stageSlots = Math.max(4, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0));
-    const slots = new Semaphore(stageSlots + (batchSteps(p) ? this.#host.lanes.permits * batchFiles : 0));
     const ctx: JobContext = {
       store: this.#o.store, events: this.#o.events, locks: this.#locks, dirs: this.#dirs, pools,
       signal: this.#abort.signal, log: this.#o.log, group: this.#group, committing: this.#committing,
     };
-    return dispatch(p, this.#queues.get(p.name)!, slots, ctx, this.#host);
+    return dispatch(p, this.#queues.get(p.name)!, ctx, this.#host);
   }
 
   readonly #host: DispatchHost = {
@@ -142,25 +139,7 @@ export class Engine {
   };
 
   #finish(job: Job, outcome: JobOutcome): void {
-    const at = { pipeline: job.pipeline.name, path: job.relPath };
-    const { events } = this.#o;
-    switch (outcome.type) {
-      case 'processed':
-        events.emit({ type: 'processed', ...at, outputs: outcome.outputs, durationMs: Date.now() - job.queuedAt });
-        break;
-      case 'failed':
-        events.emit({
-          type: 'failed', ...at, stage: outcome.stage, attempts: outcome.attempts, code: outcome.code, message: outcome.message,
-          errorClass: outcome.errorClass,
-        });
-        break;
-      case 'changed': events.emit({ type: 'changed', ...at }); break;
-      case 'vanished':
-        events.emit({ type: 'skipped', ...at, reason: 'the file vanished while it was processed', code: 'INPUT_VANISHED' });
-        break;
-      case 'aborted': events.emit({ type: 'aborted', ...at }); break;
-      case 'disposed': break;
-    }
+    emitOutcome(this.#o.events, job, outcome);
     this.intake.finished(job, outcome.type === 'changed');
   }
 

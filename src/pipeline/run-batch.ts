@@ -87,7 +87,7 @@ async function publish(planned: Planned[], ctx: BatchContext, general: number[])
     for (const _ of done) crashPoint('after-rename');
     ctx.store.putAll(done.map((p) => doneRecord(p.job, p.final, 1)));
     for (const _ of done) crashPoint('after-record');
-    emitPublished(done, results, planned, ctx);
+    emitPublished(planned, results, ctx);
   } catch (err) {
     if (err instanceof SluiceError && err.kind === 'fatal') throw err;
     // The worker failed (nothing was recorded): every file goes the general way.
@@ -132,16 +132,16 @@ async function commitOnWorker(planned: readonly Planned[], ctx: BatchContext): P
   return results;
 }
 
-function emitPublished(done: readonly Planned[], results: readonly BatchResult[], planned: readonly Planned[], ctx: BatchContext): void {
-  const ms = new Map(planned.map((p, i) => [p, results[i]!]));
-  for (const p of done) {
+/** The stage, lock-wait and committed events of every file the batch published. */
+function emitPublished(planned: readonly Planned[], results: readonly BatchResult[], ctx: BatchContext): void {
+  planned.forEach((p, i) => {
+    const result = results[i]!;
+    if (!result.ok) return;
     const at = { pipeline: p.job.pipeline.name, path: p.job.relPath };
-    const result = ms.get(p)!;
-    const durationMs = result.ok ? Math.round(result.ms) : 0;
-    for (const s of p.job.pipeline.stages) ctx.events.emit({ type: 'stage', ...at, stage: s.use, attempt: 1, durationMs });
+    for (const s of p.job.pipeline.stages) ctx.events.emit({ type: 'stage', ...at, stage: s.use, attempt: 1, durationMs: Math.round(result.ms) });
     ctx.events.emit({ type: 'lock-wait', ...at, output: p.final, waitMs: 0 });
     ctx.events.emit({ type: 'committed', ...at, output: p.final });
-  }
+  });
 }
 
 /** onSuccess for every published input, made durable by the worker, then recorded in one transaction. */
