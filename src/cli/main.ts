@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
 import type { GlobalOptions } from './session.js';
+import { flushOut, guardStdout } from './stdout.js';
 
 const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -58,8 +59,13 @@ export function report(err: unknown, debug: boolean): number {
   return ExitCode.failures;
 }
 
-/** The CLI entry point; the only caller of process.exit. */
+/**
+ * The CLI entry point; the only caller of process.exit, and only once stdout has drained (a pipe is written
+ * asynchronously: exiting earlier would cut the output off). A reader that closed the pipe early changes neither what
+ * the command does nor its exit code, and prints nothing (see stdout.ts).
+ */
 export async function main(argv: readonly string[] = process.argv): Promise<never> {
+  guardStdout();
   let code: number = ExitCode.ok;
   const cli = program((c) => (code = c));
   try {
@@ -67,5 +73,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<neve
   } catch (err) {
     code = report(err, argv.includes('debug'));
   }
+  await flushOut();
   process.exit(code);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, SluiceError, UsageError } from '../../errors.js';
 import { writeAtomic } from '../atomic-file.js';
+import { writeOut } from '../stdout.js';
 
 /** The commented starter config `sluice init` writes (shipped in the package's config/ folder). */
 export const starterConfigFile = fileURLToPath(new URL('../../../../config/starter.yaml', import.meta.url));
@@ -26,7 +27,7 @@ export async function initCommand(options: { force?: boolean }, cwd = process.cw
     }
     throw new SluiceError(code ?? 'INIT_FAILED', `cannot write ${target}: ${(err as Error).message}`, { exitCode: ExitCode.failures, cause: err });
   }
-  process.stdout.write(`wrote ${target}\nnext: edit it, then \`sluice check\` to validate it and \`sluice watch\` (or \`sluice run\`) to start\n`);
+  await writeOut(`wrote ${target}\nnext: edit it, then \`sluice check\` to validate it and \`sluice watch\` (or \`sluice run\`) to start\n`);
   const shadowed = otherCandidates.filter((name) => fs.existsSync(path.join(cwd, name)));
   if (shadowed.length > 0) {
     process.stderr.write(`sluice: note: ${shadowed.join(' and ')} also exist${shadowed.length === 1 ? 's' : ''} here; sluice.yaml takes precedence\n`);

@@ -1,13 +1,14 @@
 import { readStatus, type Status } from '../../app/status.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../errors.js';
+import { writeOut } from '../stdout.js';
 import { duration, table } from '../table.js';
 
 /** `sluice status`: the running daemon's live figures, or what the state store knows; exit 0 either way. */
 export async function statusCommand(options: { config?: string; json?: boolean }): Promise<number> {
   const config = await loadConfig({ config: options.config });
   const status = await readStatus(config);
-  process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${describeStatus(status)}\n`);
+  await writeOut(options.json ? `${JSON.stringify(status)}\n` : `${describeStatus(status)}\n`);
   return ExitCode.ok;
 }
 
