@@ -4,7 +4,7 @@ import type { ResolvedStage } from './resolved.js';
 /** Digest of what decides a pipeline's outputs: stages, their options and module code, and the output settings. */
 export function pipelineHash(
   stages: readonly Pick<ResolvedStage, 'use' | 'options' | 'transform'>[],
-  output: { dir: string; path: string; mode: string },
+  output: { dir: string; path: string; mode: string; marker?: string },
 ): string {
   const definition = {
     stages: stages.map((s) => ({ use: s.use, options: s.options ?? null, digest: s.transform.digest ?? null })),

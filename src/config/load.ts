@@ -7,6 +7,7 @@ import { describeIssues, keyPath } from './issues.js';
 import { parseConfigFile } from './parse-file.js';
 import type { Disposition, ResolvedConfig, ResolvedPipeline, ResolvedStage } from './resolved.js';
 import { configSchema, pipelineFoldersSchema, type LogFormat, type LogLevel, type RawPipeline, type RawStage } from './schema.js';
+import { inputMarker, outputMarker, outputRules } from './output-rules.js';
 import { parseTemplate } from './template.js';
 import { checkPipelines, duplicateNames, isWithin, type PipelineFolders } from './validate.js';
 
@@ -120,13 +121,14 @@ async function resolveStages(p: RawPipeline, i: number, baseDir: string, problem
       problems.push(`${keyPath([...key, 'use'])}: ${describe(err)}`);
       continue;
     }
-    const parsed = transform.parseOptions(stage.with);
+    const parsed = transform.parseOptions(stage.with, { baseDir });
     if (!parsed.ok) {
       for (const issue of parsed.issues) problems.push(`${keyPath([...key, 'with', ...issue.path])}: ${issue.message}`);
       continue;
     }
     stages.push({
       index: s, use: stage.use, transform, options: parsed.value, concurrency: stage.concurrency, timeoutMs: stage.timeoutMs,
+      ext: stage.ext ?? null,
     });
   }
   return stages;
@@ -137,16 +139,23 @@ function compilePipeline(
 ): ResolvedPipeline {
   const { template, problems: templateProblems } = parseTemplate(p.output.path);
   for (const problem of templateProblems) problems.push(`pipelines[${i}].output.path: "${p.output.path}" ${problem}`);
-  const output = { dir: at(p.output.dir), template, mode: p.output.mode };
+  const marker = outputMarker(p.output.marker, i, problems);
+  const output = {
+    dir: at(p.output.dir), template, mode: p.output.mode, maxFiles: p.output.maxFiles, marker,
+    conflict: p.output.conflict ?? 'replace',
+  } as const;
+  problems.push(...outputRules(p, i, stages));
   return {
     name: p.name,
-    input: { ...p.input, dir: at(p.input.dir), excludedDirs: [] },
+    input: { ...p.input, dir: at(p.input.dir), excludedDirs: [], marker: inputMarker(p.input.marker, i, problems) },
     output,
     onSuccess: disposition(p.onSuccess, at),
     onFailure: disposition(p.onFailure, at),
     retry: p.retry,
     stages,
-    hash: pipelineHash(stages, { dir: output.dir, path: p.output.path, mode: p.output.mode }),
+    hash: pipelineHash(stages, {
+      dir: output.dir, path: p.output.path, mode: p.output.mode, ...(p.output.marker === undefined ? {} : { marker: p.output.marker }),
+    }),
   };
 }
 

@@ -12,12 +12,20 @@ export function plainConfig(config: ResolvedConfig): Record<string, unknown> {
     metrics: config.metrics,
     pipelines: config.pipelines.map((p) => ({
       name: p.name,
-      input: { dir: p.input.dir, include: p.input.include, exclude: p.input.exclude, settleMs: p.input.settleMs },
-      output: { dir: p.output.dir, path: p.output.template.source, mode: p.output.mode },
+      input: {
+        dir: p.input.dir, include: p.input.include, exclude: p.input.exclude, settleMs: p.input.settleMs,
+        marker: p.input.marker?.source ?? null,
+      },
+      output: {
+        dir: p.output.dir, path: p.output.template.source, mode: p.output.mode, maxFiles: p.output.maxFiles,
+        marker: p.output.marker?.source ?? null, conflict: p.output.conflict,
+      },
       onSuccess: disposition(p.onSuccess),
       onFailure: disposition(p.onFailure),
       retry: p.retry,
-      stages: p.stages.map((s) => ({ use: s.use, with: s.options, concurrency: s.concurrency, timeoutMs: s.timeoutMs })),
+      stages: p.stages.map((s) => ({
+        use: s.use, with: s.options, concurrency: s.concurrency, timeoutMs: s.timeoutMs, ...(s.ext === null ? {} : { ext: s.ext }),
+      })),
     })),
   };
 }

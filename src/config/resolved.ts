@@ -13,7 +13,12 @@ export interface ResolvedStage {
   readonly options: unknown;
   readonly concurrency: number;
   readonly timeoutMs: number;
+  /** The extension of this stage's temp file when another stage follows; null: the input's. */
+  readonly ext: string | null;
 }
+
+/** What happens when an output path exists and this input's previous record does not list it. */
+export type Conflict = 'replace' | 'keep' | 'fail' | 'rename';
 
 export interface ResolvedPipeline {
   readonly name: string;
@@ -24,8 +29,19 @@ export interface ResolvedPipeline {
     readonly settleMs: number;
     /** Absolute folders inside `dir` that sluice writes to (outputs, archives, state): never read as input. */
     readonly excludedDirs: readonly string[];
+    /** The ready marker each input waits for (placeholders {base} {name} {ext}, a name in its folder); null: none. */
+    readonly marker: Template | null;
   };
-  readonly output: { readonly dir: string; readonly template: Template; readonly mode: 'replace' | 'append' };
+  readonly output: {
+    readonly dir: string;
+    /** A folder template (template.folder) makes every file the last stage leaves in `{outDir}` an output. */
+    readonly template: Template;
+    readonly mode: 'replace' | 'append';
+    readonly maxFiles: number;
+    /** Written empty inside `dir` once an input's outputs are committed; removed before they are replaced. */
+    readonly marker: Template | null;
+    readonly conflict: Conflict;
+  };
   readonly onSuccess: Disposition;
   readonly onFailure: Disposition;
   readonly retry: { readonly attempts: number; readonly backoffMs: number; readonly maxBackoffMs: number };

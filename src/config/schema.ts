@@ -25,6 +25,10 @@ const stage = z.strictObject({
   with: z.unknown().optional(),
   concurrency: z.number({ error: 'expected a whole number of workers' }).int().min(1).max(1024).default(2),
   timeoutMs: ms(600_000).refine((v) => v > 0, 'expected more than 0 milliseconds'),
+  /** The extension of this stage's result when another stage follows (its temp file's name ends with it). */
+  ext: z.string({ error: 'expected an extension like ".wav"' })
+    .regex(/^\.[A-Za-z0-9_+~-]{1,32}$/, 'expected an extension like ".wav": a dot, then 1 to 32 letters, digits, _ + ~ or -')
+    .optional(),
 });
 
 const pipeline = z.strictObject({
@@ -35,11 +39,21 @@ const pipeline = z.strictObject({
     include: globs.min(1, 'expected at least one glob').default(['**/*']),
     exclude: globs.default([]),
     settleMs: ms(1000),
+    /** A ready marker ("done file") each input waits for: a name in the input's folder, with {base}, {name}, {ext}. */
+    marker: z.string({ error: 'expected a marker name template like "{base}.done"' }).min(1).optional(),
   }).prefault({}),
   output: z.strictObject({
     dir: dir.default('./outbox'),
+    /** A file template, or a folder template (ending in `/`) for stages that leave many files. */
     path: z.string({ error: 'expected a path template' }).min(1).default('{relDir}/{base}'),
     mode: z.enum(['replace', 'append'], { error: 'expected replace or append' }).default('replace'),
+    /** Most files one input may leave in a folder output. */
+    maxFiles: z.number({ error: 'expected a whole number of files' }).int('expected a whole number of files')
+      .min(1, 'expected at least 1 file').max(1_000_000, 'expected at most 1,000,000 files').default(10_000),
+    /** A completion marker written (empty) inside output.dir once an input's outputs are committed. */
+    marker: z.string({ error: 'expected a path template like "{relDir}/{name}/_SUCCESS"' }).min(1).optional(),
+    /** What happens when an output path exists and this input did not write it; replace when absent. */
+    conflict: z.enum(['replace', 'keep', 'fail', 'rename'], { error: 'expected replace, keep, fail or rename' }).optional(),
   }).prefault({}),
   onSuccess,
   onFailure,

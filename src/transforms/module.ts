@@ -31,6 +31,8 @@ export async function loadModuleTransform(absPath: string): Promise<TransformDef
   return {
     name: absPath,
     digest,
+    // A module fills ctx.outputDir when it is the last stage of a folder-output pipeline, or ctx.output otherwise.
+    fillsFolders: true,
     parseOptions: moduleOptionsParser({
       parseOptions: hookOf(absPath, 'parseOptions', def, mod),
       validate: hookOf(absPath, 'validate', def, mod),

@@ -2,10 +2,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
 import { abortReason } from '../core/abort.js';
+import { outputFile } from './output-file.js';
 
 export interface PipeFileTarget {
   readonly input: string;
-  readonly output: string;
+  readonly output: string | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -17,7 +18,7 @@ export interface PipeFileTarget {
 export async function pipeFile(target: PipeFileTarget, ...transforms: Duplex[]): Promise<void> {
   const { input, output, signal } = target;
   try {
-    await pipeline([createReadStream(input), ...transforms, createWriteStream(output)], { signal });
+    await pipeline([createReadStream(input), ...transforms, createWriteStream(outputFile({ output }, 'a built-in transform'))], { signal });
   } catch (err) {
     if (signal.aborted) throw abortReason(signal);
     throw err;

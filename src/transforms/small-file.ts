@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { throwIfAborted } from '../core/abort.js';
 import { SyncPool } from '../core/sync-pool.js';
+import { outputFile } from './output-file.js';
 import type { TransformContext, TransformResult } from './types.js';
 
 export type SmallFileOp = 'copy' | 'gzip' | 'gunzip';
@@ -51,7 +52,7 @@ export async function smallFile(op: SmallFileOp, ctx: TransformContext, level?: 
   throwIfAborted(ctx.signal);
   const sync = ctx.last !== false;
   const request: SmallFileRequest = {
-    kind: 'file', op, input: ctx.input, output: ctx.output, level, maxBytes: SMALL_FILE_MAX_BYTES, sync,
+    kind: 'file', op, input: ctx.input, output: outputFile(ctx, op), level, maxBytes: SMALL_FILE_MAX_BYTES, sync,
   };
   const reply = await smallFilePool().run(request, { signal: ctx.signal }) as SmallFileReply;
   if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {});

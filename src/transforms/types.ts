@@ -1,7 +1,9 @@
 /**
- * The transform contract. A transform reads `ctx.input` and writes `ctx.output` (a temp path on the output file system);
- * it must stream (never hold a whole file in memory), honour `ctx.signal`, and throw to fail the attempt. An error with
- * `permanent: true` fails the file at once instead of being retried.
+ * The transform contract. A transform reads `ctx.input` and writes `ctx.output` (a temp path on the output file system,
+ * ending with the extension its result will have), or, as the last stage of a folder-output pipeline, fills the empty
+ * folder `ctx.outputDir` (then `ctx.output` is undefined); it must stream (never hold a whole file in memory), honour
+ * `ctx.signal`, and throw to fail the attempt. An error with `permanent: true` fails the file at once instead of being
+ * retried.
  */
 export interface TransformSource {
   /** Absolute path of the original input file. */
@@ -21,9 +23,20 @@ export interface TransformLog {
 export interface TransformContext<O = unknown> {
   /** What to read: the original for the first stage, the previous stage's result after. */
   readonly input: string;
-  /** Where to write: a temp path; its folder exists. */
-  readonly output: string;
+  /**
+   * Where to write: a temp path whose folder exists, named `<unique><ext>` (`ext` that of the result); undefined for
+   * the last stage of a folder-output pipeline.
+   */
+  readonly output: string | undefined;
+  /** The last stage of a folder-output pipeline: an empty folder; every file left in it is an output. */
+  readonly outputDir?: string;
   readonly source: TransformSource;
+  /** The pipeline's name. */
+  readonly pipeline?: string;
+  /** The stage's index, from 0. */
+  readonly stage?: number;
+  /** The attempt, from 1. */
+  readonly attempt?: number;
   /** The stage's `with`, already validated and defaulted by the transform's own schema. */
   readonly options: O;
   /** Fires at the stage's deadline and on shutdown. */
@@ -50,8 +63,15 @@ export interface TransformResult {
 export interface TransformDefinition<O = unknown> {
   /** The built-in name, or the module's absolute path. */
   readonly name: string;
-  /** Validates and defaults the raw `with` value (undefined when absent). Never throws. */
-  parseOptions(raw: unknown): OptionsResult<O>;
+  /**
+   * Validates and defaults the raw `with` value (undefined when absent); `at.baseDir` is the config file's folder,
+   * against which relative paths in options resolve. Never throws.
+   */
+  parseOptions(raw: unknown, at?: { readonly baseDir: string }): OptionsResult<O>;
+  /** Which output placeholders the options use (exec's argv; its stdout counts as `out`): checked against the pipeline. */
+  outputRefs?(options: O): { readonly out: boolean; readonly outDir: boolean };
+  /** It can fill a result folder (`ctx.outputDir`), so it may be the last stage of a folder-output pipeline. */
+  readonly fillsFolders?: boolean;
   run(ctx: TransformContext<O>): Promise<void | TransformResult>;
   /** A digest of the transform's code for modules (so editing a module reprocesses); undefined for built-ins. */
   readonly digest?: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseTemplate, placeholders, renderRaw, templateValues, type TemplateValues } from '../../src/config/template.js';
+import { parseTemplate, placeholders, renderFolder, renderRaw, templateValues, type TemplateValues } from '../../src/config/template.js';
 
 const at = new Date('2026-03-04T23:59:59Z');
 
@@ -95,9 +95,18 @@ describe('parseTemplate', () => {
     }
   });
 
-  test('a template that renders to no file is refused', () => {
-    assert.notDeepEqual(parseTemplate('{relDir}/').problems, []);
-    assert.notDeepEqual(parseTemplate('./').problems, []);
+  test('a template ending in "/" is a folder output; one that escapes is refused', () => {
+    assert.deepEqual(parseTemplate('{relDir}/').problems, []);
+    assert.equal(parseTemplate('{relDir}/{name}/').template.folder, true);
+    assert.equal(parseTemplate('{relDir}/{name}.png').template.folder, false);
+    assert.notDeepEqual(parseTemplate('../{name}/').problems, []);
+  });
+
+  test('a folder template renders to a folder inside output.dir, "" for output.dir itself', () => {
+    const folder = (source: string, rel: string) => renderFolder(parseTemplate(source).template, templateValues(rel, 'p'));
+    assert.equal(folder('{relDir}/{name}/', 'docs/report.pdf'), 'docs/report');
+    assert.equal(folder('{relDir}/', 'report.pdf'), '');
+    assert.equal(folder('{relDir}/', 'a/b/c.pdf'), 'a/b');
   });
 
   test('every problem is reported, not just the first', () => {

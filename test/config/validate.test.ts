@@ -4,43 +4,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { makeTempDir, writeConfigIn } from '../helpers/cli.js';
-
-type Obj = Record<string, unknown>;
-
-/** A minimal valid pipeline; `over` replaces top-level keys. */
-function pipe(over: Obj = {}): Obj {
-  return { name: 'p', input: { dir: './in' }, output: { dir: './out' }, stages: [{ use: 'copy' }], ...over };
-}
-
-/** Loads `config` from a fresh folder; returns the problems, or null when it is valid. */
-async function problemsOf(t: TestContext, config: unknown, name = 'sluice.yaml'): Promise<string[] | null> {
-  const dir = makeTempDir(t);
-  writeConfigIn(dir, config, name);
-  try {
-    await loadConfig({ config: name, cwd: dir });
-    return null;
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    assert.equal(err.code, 'CONFIG_INVALID');
-    assert.equal(err.exitCode, 2);
-    return [...err.problems];
-  }
-}
-
-/** Asserts the config is refused with a problem naming each key path (the text before ": " or ", "). */
-async function refused(t: TestContext, config: unknown, ...keys: string[]): Promise<string[]> {
-  const problems = await problemsOf(t, config);
-  assert.ok(problems !== null, 'expected the config to be refused');
-  for (const key of keys) {
-    const named = problems.some((p) => p.split(/: /)[0]!.split(', ').includes(key));
-    assert.ok(named, `no problem names ${key}:\n${problems.join('\n')}`);
-  }
-  return problems;
-}
-
-async function accepted(t: TestContext, config: unknown): Promise<void> {
-  assert.deepEqual(await problemsOf(t, config), null);
-}
+import { accepted, pipe, problemsOf, refused, type Obj } from '../helpers/config-refusals.js';
 
 describe('config refusals (each names its key path)', () => {
   test('unknown keys at every depth', async (t) => {
@@ -134,7 +98,9 @@ describe('config refusals (each names its key path)', () => {
     await refused(t, stages({ use: 'gzip', with: { level: 12 } }), 'pipelines[0].stages[0].with.level');
     await refused(t, stages({ use: 'copy' }, { use: 'gzip', with: { lvl: 1 } }), 'pipelines[0].stages[1].with.lvl');
     await refused(t, stages({ use: 'replace', with: { pattern: '(' } }), 'pipelines[0].stages[0].with.pattern');
-    await refused(t, stages({ use: 'exec', with: { command: ['cat', '{in}'] } }), 'pipelines[0].stages[0].with.command');
+    await refused(t, stages({ use: 'exec', with: { command: [] } }), 'pipelines[0].stages[0].with.command');
+    await refused(t, stages({ use: 'exec', with: { command: ['x'], permanentExitCodes: [0] } }), 'pipelines[0].stages[0].with.permanentExitCodes[0]');
+    await refused(t, stages({ use: 'exec', with: { command: ['x'], env: { SLUICE_INPUT: 'x' } } }), 'pipelines[0].stages[0].with.env.SLUICE_INPUT');
     await refused(t, stages({ use: 'json', with: { indent: 'two' } }), 'pipelines[0].stages[0].with.indent');
   });
 

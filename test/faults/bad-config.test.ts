@@ -83,7 +83,7 @@ const cases: Case[] = [
   { what: 'replace bad regex', config: stages({ use: 'replace', with: { pattern: '(' } }), named: ['pipelines[0].stages[0].with.pattern'] },
   { what: 'replace without pattern', config: stages({ use: 'replace' }), named: ['pipelines[0].stages[0].with'] },
   { what: 'json indent', config: stages({ use: 'json', with: { indent: 'two' } }), named: ['pipelines[0].stages[0].with.indent'] },
-  { what: 'exec without {out}', config: stages({ use: 'exec', with: { command: ['cat', '{in}'] } }), named: ['pipelines[0].stages[0].with.command'] },
+  { what: 'exec with no program', config: stages({ use: 'exec', with: { command: [] } }), named: ['pipelines[0].stages[0].with.command'] },
   { what: 'exec command a string', config: stages({ use: 'exec', with: { command: 'cp {in} {out}' } }), named: ['pipelines[0].stages[0].with.command'] },
   { what: 'gunzip takes no options', config: stages({ use: 'gunzip', with: { level: 1 } }), named: ['pipelines[0].stages[0].with.level'] },
   // Files that are not configs.

@@ -118,16 +118,19 @@ describe('exec', () => {
   });
 
   test('defaults and refusals', () => {
-    assert.deepEqual(exec.parseOptions({ command: ['cp', '{in}', '{out}'] }), {
+    assert.deepEqual(exec.parseOptions({ command: ['cp', '{in}', '{out}'] }, { baseDir: '/srv/conf' }), {
       ok: true,
-      value: { command: ['cp', '{in}', '{out}'], stdout: false },
+      value: { command: ['cp', '{in}', '{out}'], stdout: false, stdin: false, env: {}, permanentExitCodes: [], cwd: '/srv/conf' },
     });
+    assert.equal((exec.parseOptions({ command: ['x'], cwd: 'work' }, { baseDir: '/srv/conf' }) as { value: { cwd: string } }).value.cwd, '/srv/conf/work');
     assert.deepEqual(issuePaths(exec, undefined), [['command']]);
     assert.deepEqual(issuePaths(exec, { command: [], stdout: true }), [['command']]);
     assert.deepEqual(issuePaths(exec, { command: 'cp {in} {out}' }), [['command']]);
     assert.deepEqual(issuePaths(exec, { command: ['', '{out}'] }), [['command', 0]]);
     assert.deepEqual(issuePaths(exec, { command: ['cp', 1] }), [['command', 1]]);
-    assert.deepEqual(issuePaths(exec, { command: ['cat', '{in}'] }), [['command']]);
+    assert.equal(exec.parseOptions({ command: ['cat', '{in}'] }).ok, true, 'a program may write $SLUICE_OUTPUT instead of {out}');
+    assert.deepEqual(issuePaths(exec, { command: ['cat'], permanentExitCodes: [256] }), [['permanentExitCodes', 0]]);
+    assert.deepEqual(issuePaths(exec, { command: ['cat'], env: { 'BAD-NAME': 'x' } }), [['env', 'BAD-NAME']]);
     assert.deepEqual(issuePaths(exec, { command: ['cat'], stdout: 'yes' }), [['stdout']]);
     assert.deepEqual(issuePaths(exec, { command: ['cat'], stdout: true, shell: true }), [['shell']]);
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SluiceError, describe } from '../../errors.js';
 import { abortReason } from '../../core/abort.js';
 import { jsonErrorPosition } from '../json-error-position.js';
+import { outputFile } from '../output-file.js';
 import { defineOptions } from '../options.js';
 import type { TransformContext, TransformDefinition } from '../types.js';
 
@@ -38,7 +39,7 @@ export const json: TransformDefinition<JsonOptions> = {
       throw failure(ctx, 'INPUT_TOO_LARGE', `re-serialised it is too large for a string: ${describe(err)}`, err);
     }
     try {
-      await writeFile(ctx.output, out, { signal: ctx.signal });
+      await writeFile(outputFile(ctx, 'json'), out, { signal: ctx.signal });
     } catch (err) {
       throw ctx.signal.aborted ? abortReason(ctx.signal) : err;
     }
