@@ -27,6 +27,17 @@ export class MemoryStore implements StateStore {
     for (const k of keys) this.markDisposed(k.pipeline, k.relPath);
   }
 
+  markAllFinished(keys: readonly InputKey[]): void {
+    for (const k of keys) {
+      const record = this.get(k.pipeline, k.relPath);
+      if (record) this.put({ ...record, finish: null });
+    }
+  }
+
+  pendingFinishes(limit: number): FileRecord[] {
+    return [...this.#files.values()].filter((r) => r.finish != null).slice(0, limit);
+  }
+
   delete(pipeline: string, relPath: string): void {
     this.#files.delete(`${pipeline}\0${relPath}`);
   }

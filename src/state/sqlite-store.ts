@@ -3,25 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { fsyncDirSync, mkdirDurableSync } from '../fs/durable.js';
+import { addedColumns, fromRow, indexes, schema, toRow, type Row } from './sqlite-rows.js';
 import type { AppendIntent, FileRecord, InputKey, PipelineCounts, StateStore } from './store.js';
-
-const schema = `
-create table if not exists files (
-  pipeline text not null, rel_path text not null,
-  size integer not null, mtime_ms real not null, ino text not null,
-  hash text not null, status text not null, outputs text not null, attempts integer not null,
-  stage text, error_code text, error_message text, updated_at integer not null, disposed integer not null,
-  primary key (pipeline, rel_path)
-) without rowid;
-create index if not exists files_pending on files (pipeline, rel_path) where disposed = 0;
-create table if not exists appends (path text primary key, size integer not null) without rowid;
-`;
-
-interface Row {
-  pipeline: string; rel_path: string; size: number; mtime_ms: number; ino: string; hash: string; status: string;
-  outputs: string; attempts: number; stage: string | null; error_code: string | null; error_message: string | null;
-  updated_at: number; disposed: number;
-}
 
 /**
  * The durable StateStore: SQLite in WAL mode at `<stateDir>/state.db`, `synchronous = FULL`: every transaction fsyncs
@@ -49,6 +32,8 @@ export class SqliteStore implements StateStore {
         this.#db.pragma('journal_mode = WAL');
         this.#db.pragma('synchronous = FULL');
         this.#db.exec(schema);
+        this.#migrate();
+        this.#db.exec(indexes);
         // SQLite fsyncs the folder for its WAL, not for the database file it just created.
         if (created) fsyncDirSync(stateDir);
       }
@@ -62,10 +47,17 @@ export class SqliteStore implements StateStore {
     this.#stmts = this.#prepare();
   }
 
+  /** Adds the columns a state.db made by an older sluice lacks. */
+  #migrate(): void {
+    const have = new Set((this.#db.pragma('table_info(files)') as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of addedColumns) if (!have.has(name)) this.#db.exec(`alter table files add column ${name} ${type}`);
+  }
+
   #prepare() {
     const db = this.#db;
     const put = db.prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
-        @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed)`);
+        @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed, @error_class, @finish)`);
+    const finished = db.prepare('update files set finish = null where pipeline = ? and rel_path = ?');
     const disposed = db.prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?');
     const endAppend = db.prepare('delete from appends where path = ?');
     // Transaction functions made once: each db.transaction() call prepares its BEGIN and COMMIT again.
@@ -81,6 +73,10 @@ export class SqliteStore implements StateStore {
       markAllDisposed: db.transaction((keys: readonly InputKey[]) => {
         for (const k of keys) disposed.run(k.pipeline, k.relPath);
       }),
+      markAllFinished: db.transaction((keys: readonly InputKey[]) => {
+        for (const k of keys) finished.run(k.pipeline, k.relPath);
+      }),
+      finishes: db.prepare<[number], Row>('select * from files where finish is not null limit ?'),
       get: db.prepare<[string, string], Row>('select * from files where pipeline = ? and rel_path = ?'),
       delete: db.prepare('delete from files where pipeline = ? and rel_path = ?'),
       beginAppend: db.prepare('insert or replace into appends values (?, ?)'),
@@ -113,6 +109,14 @@ export class SqliteStore implements StateStore {
 
   markAllDisposed(keys: readonly InputKey[]): void {
     this.#guard(() => this.#stmts.markAllDisposed(keys));
+  }
+
+  markAllFinished(keys: readonly InputKey[]): void {
+    this.#guard(() => this.#stmts.markAllFinished(keys));
+  }
+
+  pendingFinishes(limit: number): FileRecord[] {
+    return this.#guard(() => this.#stmts.finishes.all(limit)).map(fromRow);
   }
 
   delete(pipeline: string, relPath: string): void {
@@ -166,24 +170,4 @@ export class SqliteStore implements StateStore {
         { kind: 'fatal', cause: err, context: { file: this.#file } });
     }
   }
-}
-
-function toRow(r: FileRecord): Row {
-  return {
-    pipeline: r.pipeline, rel_path: r.relPath, size: r.fingerprint.size, mtime_ms: r.fingerprint.mtimeMs,
-    ino: String(r.fingerprint.ino), hash: r.hash, status: r.status, outputs: JSON.stringify(r.outputs),
-    attempts: r.attempts, stage: r.stage, error_code: r.error?.code ?? null, error_message: r.error?.message ?? null,
-    updated_at: r.updatedAt, disposed: r.disposed ? 1 : 0,
-  };
-}
-
-function fromRow(row: Row): FileRecord {
-  return {
-    pipeline: row.pipeline, relPath: row.rel_path,
-    fingerprint: { size: row.size, mtimeMs: row.mtime_ms, ino: Number(row.ino) },
-    hash: row.hash, status: row.status === 'failed' ? 'failed' : 'done', outputs: JSON.parse(row.outputs) as string[],
-    attempts: row.attempts, stage: row.stage,
-    error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
-    updatedAt: row.updated_at, disposed: row.disposed === 1,
-  };
 }

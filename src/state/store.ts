@@ -20,10 +20,26 @@ export interface FileRecord {
   readonly attempts: number;
   /** The stage that failed (its `use`), or null. */
   readonly stage: string | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * Why it failed; `kind` says whether the next run or rescan tries it again by itself (transient) or it waits until
+   * it changes or `sluice retry` (permanent, and failures recorded before kinds were).
+   */
+  readonly error: { readonly code: string; readonly message: string; readonly kind?: 'transient' | 'permanent' } | null;
   readonly updatedAt: number;
   /** The onSuccess / onFailure disposition has been carried out. */
   readonly disposed: boolean;
+  /** Work the commit still owes after this record: absent or null when there is none. */
+  readonly finish?: Finish | null;
+}
+
+/**
+ * What a commit does after recording its result, recorded with it so that a crash in between is finished at the next
+ * start: remove the outputs the input's previous result had and this one has not (absolute paths), then write the
+ * completion marker (absolute path, or null).
+ */
+export interface Finish {
+  readonly remove: readonly string[];
+  readonly marker: string | null;
 }
 
 /** Written before an append, cleared with the success record: lets start-up cut a half-written block away. */
@@ -67,6 +83,10 @@ export interface StateStore {
   appends(): AppendIntent[];
   /** Up to `limit` records whose disposition is still pending (a crash between disposal and its record). */
   pendingDisposals(limit: number): FileRecord[];
+  /** Clears the `finish` of many records in one transaction: that work is done and durable. */
+  markAllFinished(keys: readonly InputKey[]): void;
+  /** Up to `limit` records whose `finish` is still owed (a crash between the record and that work). */
+  pendingFinishes(limit: number): FileRecord[];
   counts(): PipelineCounts[];
   /** The records (at most `limit`, newest first) that list `output` among their outputs: a scan, for `explain`. */
   producersOf(output: string, limit: number): FileRecord[];

@@ -49,6 +49,25 @@ for (const [name, make] of implementations) {
       }
     });
 
+    test('a failure keeps its class; a finish is stored, listed while owed, and cleared by markAllFinished', () => {
+      const { store, reopen, done } = make();
+      try {
+        const transient = record('t.txt', { status: 'failed', outputs: [], error: { code: 'EXEC_FAILED', message: 'x', kind: 'transient' } });
+        const owing = record('o.txt', { outputs: ['/out/o/1.png', '/out/o/2.png'], finish: { remove: ['/out/o/3.png'], marker: '/out/o/_SUCCESS' } });
+        store.putAll([transient, owing, record('plain.txt')]);
+        const again = reopen?.() ?? store;
+        assert.deepEqual(again.get('p', 't.txt'), transient);
+        assert.deepEqual(again.get('p', 'o.txt'), owing);
+        assert.deepEqual(again.pendingFinishes(10).map((r) => r.relPath), ['o.txt']);
+        again.markAllFinished([{ pipeline: 'p', relPath: 'o.txt' }]);
+        assert.deepEqual(again.pendingFinishes(10), []);
+        assert.equal(again.get('p', 'o.txt')?.finish ?? null, null);
+        assert.deepEqual(again.get('p', 'o.txt')?.outputs, owing.outputs);
+      } finally {
+        done();
+      }
+    });
+
     test('putAll records a group at once; markAllDisposed marks a group; counts and pending disposals follow', () => {
       const { store, reopen, done } = make();
       try {
