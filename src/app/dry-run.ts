@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Disposition, ResolvedConfig } from '../config/resolved.js';
-import { decide, type Decision } from '../pipeline/decide.js';
-import { outputPath } from '../pipeline/run-job.js';
+import type { Decision } from '../pipeline/decide.js';
+import { upToDate } from '../pipeline/up-to-date.js';
+import { readyMarkerOf } from '../watch/ready-marker.js';
+import { outputTarget } from '../pipeline/output-paths.js';
 import { openStoreReadOnly } from '../state/read-only.js';
 import { createFilter } from '../watch/filter.js';
 import { scan } from '../watch/scanner.js';
@@ -11,7 +13,8 @@ import { fingerprintOf } from '../watch/settle.js';
 export interface PlannedFile {
   readonly pipeline: string;
   readonly path: string;
-  readonly action: Decision;
+  /** What run would do; `waiting`: it would process the file, but its ready marker (input.marker) is not there yet. */
+  readonly action: Decision | 'waiting';
   /** Where the output would go (for `process`). */
   readonly output: string | null;
   /** What would become of the input on success: keep, delete, or the folder it would move to. */
@@ -33,12 +36,16 @@ export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
         } catch {
           continue;
         }
-        const action = decide(p, fingerprintOf(stat), store.get(p.name, relPath));
+        const { decision } = await upToDate(p, relPath, fingerprintOf(stat), store.get(p.name, relPath));
+        const marker = readyMarkerOf(p);
+        const waiting = decision === 'process' && marker !== null && !fs.existsSync(path.join(p.input.dir, marker.pathFor(relPath)));
+        const action = waiting ? 'waiting' : decision;
         const job = { kind: 'process' as const, pipeline: p, relPath, absPath, fingerprint: fingerprintOf(stat), queuedAt: 0 };
         let output: string | null = null;
         if (action === 'process') {
           try {
-            output = outputPath(job);
+            const target = outputTarget(job);
+            output = target.kind === 'file' ? target.final : `${target.dir}/`;
           } catch {
             output = null;
           }

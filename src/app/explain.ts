@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { isWithin } from '../config/validate.js';
 import { controlRequest } from '../control/client.js';
-import { decide } from '../pipeline/decide.js';
+import { upToDate } from '../pipeline/up-to-date.js';
+import { readyMarkerOf } from '../watch/ready-marker.js';
 import { openStoreReadOnly } from '../state/read-only.js';
-import type { FileRecord, StateStore } from '../state/store.js';
+import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { createFilter } from '../watch/filter.js';
 import { fingerprintOf } from '../watch/settle.js';
 import type { LiveFile } from './control-routes.js';
@@ -17,13 +18,15 @@ export interface RecordView {
   readonly outputs: readonly string[];
   readonly attempts: number;
   readonly stage: string | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /** `kind` transient: the next run or rescan tries it again by itself. */
+  readonly error: { readonly code: string; readonly message: string; readonly kind?: 'transient' | 'permanent' } | null;
   /** The pipeline version (hash) that produced it, and whether it is the configured one. */
   readonly version: string;
   readonly currentVersion: boolean;
 }
 
-export type InputState = 'settling' | 'queued' | 'running' | 'unchanged' | 'done' | 'changed' | 'failed' | 'new' | 'unknown';
+export type InputState =
+  | 'settling' | 'queued' | 'running' | 'unchanged' | 'done' | 'changed' | 'failed' | 'new' | 'waiting' | 'unknown';
 
 /** The path seen as an input of one pipeline. */
 export interface AsInput {
@@ -41,6 +44,10 @@ export interface AsInput {
   readonly record: RecordView | null;
   /** Where the input is or went: its folder after onSuccess / onFailure, with the failure sidecar. */
   readonly location: { readonly path: string; readonly exists: boolean; readonly sidecar: string | null } | null;
+  /** A recorded output (or the completion marker) that no longer exists: why it is processed again. */
+  readonly missingOutput: string | null;
+  /** State `waiting`: the ready marker (input.marker) it waits for, absolute. */
+  readonly marker: string | null;
 }
 
 /** The path is an output: which input and pipeline version produced it, and when. */
@@ -84,7 +91,7 @@ export async function explain(config: ResolvedConfig, target: string, cwd = proc
     const daemon = (await controlRequest(config.stateDir, 'GET', '/status').catch(() => null)) !== null;
     const inputs: AsInput[] = [];
     for (const p of config.pipelines) {
-      const input = asInput(p, abs, store);
+      const input = await asInput(p, abs, store);
       const live = daemon && input.matches ? await liveState(config.stateDir, p.name, input.relPath!) : null;
       inputs.push(live ? { ...input, live, state: live.state } : input);
     }
@@ -107,24 +114,41 @@ async function liveState(stateDir: string, pipeline: string, relPath: string): P
   return controlRequest<LiveFile | null>(stateDir, 'GET', query).catch(() => null);
 }
 
-function asInput(p: ResolvedPipeline, abs: string, store: StateStore): AsInput {
-  const base = { pipeline: p.name, inputDir: p.input.dir, live: null };
-  if (abs === p.input.dir || !isWithin(p.input.dir, abs)) {
-    return { ...base, relPath: null, matches: false, excludedBy: `outside input.dir ${p.input.dir}`, state: null, record: null, location: null };
-  }
+async function asInput(p: ResolvedPipeline, abs: string, store: StateStore): Promise<AsInput> {
+  const base = { pipeline: p.name, inputDir: p.input.dir, live: null, missingOutput: null, marker: null };
+  const none = { matches: false, state: null, record: null, location: null } as const;
+  if (abs === p.input.dir || !isWithin(p.input.dir, abs)) return { ...base, ...none, relPath: null, excludedBy: `outside input.dir ${p.input.dir}` };
   const relPath = path.relative(p.input.dir, abs).split(path.sep).join('/');
   const verdict = createFilter(p).file(relPath);
-  if (!verdict.ok) return { ...base, relPath, matches: false, excludedBy: verdict.rule, state: null, record: null, location: null };
+  if (!verdict.ok) return { ...base, ...none, relPath, excludedBy: verdict.rule };
   const record = store.get(p.name, relPath);
   const stat = lstat(abs);
   let state: InputState;
+  let missingOutput: string | null = null;
+  let marker: string | null = null;
   if (stat === null || !stat.isFile()) state = record ? record.status : 'unknown';
   else {
-    const decision = decide(p, fingerprintOf(stat), record);
-    state = decision === 'process' ? (record ? 'changed' : 'new')
-      : decision === 'dispose' ? 'done' : decision === 'unchanged' ? 'unchanged' : 'failed';
+    const verdict = await upToDate(p, relPath, fingerprintOf(stat), record);
+    missingOutput = verdict.missing;
+    state = verdict.decision === 'process' ? (record ? 'changed' : 'new')
+      : verdict.decision === 'dispose' ? 'done' : verdict.decision === 'unchanged' ? 'unchanged' : 'failed';
+    // A transient failure is tried again by itself: still "failed" until that run, not "changed".
+    if (record?.status === 'failed' && record.hash === p.hash && sameFingerprint(record.fingerprint, fingerprintOf(stat))) state = 'failed';
+    marker = verdict.decision === 'process' ? missingMarker(p, relPath) : null;
+    if (marker !== null) state = 'waiting';
   }
-  return { ...base, relPath, matches: true, excludedBy: null, state, record: record ? view(record, p) : null, location: location(p, relPath, abs, record) };
+  return {
+    ...base, relPath, matches: true, excludedBy: null, state, record: record ? view(record, p) : null,
+    location: location(p, relPath, abs, record), missingOutput, marker,
+  };
+}
+
+/** The ready marker the input waits for, when the pipeline has one and it is not there; else null. */
+function missingMarker(p: ResolvedPipeline, relPath: string): string | null {
+  const marker = readyMarkerOf(p);
+  if (marker === null) return null;
+  const file = path.join(p.input.dir, marker.pathFor(relPath));
+  return lstat(file) === null ? file : null;
 }
 
 /** Where the input of a recorded result is: moved by its disposition, or still in place. */

@@ -7,6 +7,8 @@ export interface FileReport {
   readonly path: string;
   readonly outcome: Outcome;
   readonly outputs: readonly string[];
+  /** Processed, but an output already existed and was left as it was (output.conflict: keep). */
+  readonly skipped?: 'output exists';
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -28,7 +30,7 @@ export class ReportCollector {
     if (e.type !== 'processed' && e.type !== 'unchanged' && e.type !== 'failed') return;
     const base = { pipeline: e.pipeline, path: e.path };
     let report: FileReport;
-    if (e.type === 'processed') report = { ...base, outcome: 'processed', outputs: e.outputs };
+    if (e.type === 'processed') report = { ...base, outcome: 'processed', outputs: e.outputs, ...(e.skipped ? { skipped: e.skipped } : {}) };
     else if (e.type === 'unchanged') report = { ...base, outcome: 'unchanged', outputs: e.outputs };
     else report = { ...base, outcome: 'failed', outputs: [], error: { code: e.code, message: e.message } };
     this.#files.set(`${e.pipeline}\0${e.path}`, report);

@@ -7,6 +7,7 @@ import { openStoreReadOnly } from '../state/read-only.js';
 import { SqliteStore } from '../state/sqlite-store.js';
 import type { StateStore } from '../state/store.js';
 import { scan } from '../watch/scanner.js';
+import { readyMarkerOf } from '../watch/ready-marker.js';
 import { moveBack } from './move-back.js';
 
 const sidecarSuffix = '.error.json';
@@ -65,6 +66,7 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
         if (store.get(item.pipeline, item.relPath)?.status === 'failed') store.delete(item.pipeline, item.relPath);
       }
       await moveBack(item.quarantined, item.input);
+      await moveMarkerBack(config, item);
       fs.rmSync(item.sidecar, { force: true });
       done(item);
     }
@@ -72,6 +74,22 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
     store?.close();
   }
   return daemon?.pid ?? null;
+}
+
+/** The input's ready marker (input.marker), moved to quarantine with it, goes back after it: the input is whole first. */
+async function moveMarkerBack(config: ResolvedConfig, item: RetryItem): Promise<void> {
+  const p = config.pipelines.find((c) => c.name === item.pipeline);
+  const marker = p && readyMarkerOf(p);
+  if (!p || !marker || marker.folder || p.onFailure.kind !== 'move') return;
+  const rel = marker.pathFor(item.relPath);
+  const quarantined = path.join(p.onFailure.dir, rel);
+  if (!fs.existsSync(quarantined)) return;
+  try {
+    await moveBack(quarantined, path.join(p.input.dir, rel));
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'INPUT_EXISTS') throw err; // A marker is there again: the input has one.
+    fs.rmSync(quarantined, { force: true });
+  }
 }
 
 /** The quarantined input a path names, if it names one. */

@@ -8,13 +8,16 @@
  *   `after-temp-write` (the last stage's temp file is written), `after-fsync` (it is fsynced), `mid-append` (half of an
  *   append block is written and fsynced), `after-rename` (renamed into place or appended whole, not yet recorded),
  *   `after-record` (success recorded, input not yet disposed of), `after-dispose` (input moved or deleted, not yet
- *   marked disposed);
+ *   marked disposed); for completion markers and folder outputs also `after-marker-removed` (the old marker is gone,
+ *   no output replaced yet), `after-stale-removed` (the previous result's outputs not produced again are gone, the
+ *   marker not yet written) and `after-marker` (the marker is written, not yet recorded as done);
  * - `drop-watch-events`: the watcher reports nothing (every add, change and new-folder event is dropped);
  * - `watch-error`: like `drop-watch-events`, and the n-th dropped event is replaced by a watcher error (ENOSPC).
  *
  * Lives in core (it knows nothing about files) so that both watch/ and pipeline/ can reach it.
  */
-export type CrashStep = 'after-temp-write' | 'after-fsync' | 'mid-append' | 'after-rename' | 'after-record' | 'after-dispose';
+export type CrashStep = 'after-temp-write' | 'after-fsync' | 'mid-append' | 'after-rename' | 'after-record' | 'after-dispose'
+  | 'after-marker-removed' | 'after-stale-removed' | 'after-marker';
 export type FaultName = CrashStep | 'drop-watch-events' | 'watch-error';
 
 interface Armed {

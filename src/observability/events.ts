@@ -18,7 +18,8 @@ export type FileEvent =
   | (FileFields & { type: 'stage'; stage: string; attempt: number; durationMs: number })
   | (FileFields & { type: 'committed'; output: string })
   | (FileFields & { type: 'disposed'; disposition: 'delete' | 'move'; to?: string })
-  | (FileFields & { type: 'processed'; outputs: readonly string[]; durationMs: number })
+  /** `skipped`: an output already existed and was left as it was (output.conflict: keep). */
+  | (FileFields & { type: 'processed'; outputs: readonly string[]; durationMs: number; skipped?: 'output exists' })
   | (FileFields & { type: 'unchanged'; outputs: readonly string[] })
   | (FileFields & {
     type: 'failed'; stage: string; attempts: number; code: string; message: string; previously?: boolean;
@@ -28,6 +29,8 @@ export type FileEvent =
   | (FileFields & { type: 'retry'; stage: string; attempt: number; code: string; message: string; delayMs: number })
   | (FileFields & { type: 'skipped'; reason: string; code: string })
   | (FileFields & { type: 'changed' })
+  /** Settled, but its ready marker (input.marker; `marker` relative to input.dir) is not there yet. */
+  | (FileFields & { type: 'awaiting-marker'; marker: string })
   /** How long a commit waited for the keyed lock of its output path. */
   | (FileFields & { type: 'lock-wait'; output: string; waitMs: number });
 

@@ -27,6 +27,7 @@ function lineFor(e: EngineEvent): Line | null {
     // A file that vanished before it was processed is skipped quietly (the contract): an info line each time a writer
     // renames its temp file, or after sluice moved an input it was about to look at again, would only be noise.
     case 'skipped': return [e.code === 'INPUT_VANISHED' ? 'debug' : 'info', `skipped: ${e.reason}`, { code: e.code }];
+    case 'awaiting-marker': return ['debug', `waiting for its ready marker ${e.marker}`];
     case 'changed': return ['info', 'input changed while it was processed; it will be processed again'];
     case 'scan-done': return ['info', `${e.via} of ${e.pipeline} done: ${e.files} file(s) looked at`, { durationMs: e.durationMs }];
     case 'found-by-rescan': return ['info', 'found by rescan (the watcher missed it)'];
@@ -47,7 +48,7 @@ function lineFor(e: EngineEvent): Line | null {
 
 /** Subscribes a logger to engine events. */
 export function logEvents(logger: Logger): (event: EngineEvent) => void {
-  const debug = new Set<EngineEvent['type']>(['seen', 'settling', 'queued', 'started', 'stage-start', 'lock-wait', 'stage', 'committed', 'disposed', 'unchanged']);
+  const debug = new Set<EngineEvent['type']>(['seen', 'settling', 'queued', 'started', 'stage-start', 'lock-wait', 'stage', 'committed', 'disposed', 'unchanged', 'awaiting-marker']);
   return (event) => {
     // The file lifecycle's debug steps are most events: skip building their lines unless debug is on.
     if (debug.has(event.type) && !logger.isLevelEnabled('debug')) return;

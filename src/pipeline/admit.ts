@@ -6,7 +6,8 @@ import { sleep } from '../core/abort.js';
 import type { EventBus } from '../observability/events.js';
 import { sameFingerprint, type StateStore } from '../state/store.js';
 import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
-import { decide } from './decide.js';
+import { readyMarkerOf } from '../watch/ready-marker.js';
+import { upToDate } from './up-to-date.js';
 import type { Job } from './job.js';
 
 /** How the intake learnt of a file: the start-up scan, a watch event, a reconciliation scan, or a change mid-job. */
@@ -57,17 +58,17 @@ export async function admit(file: Candidate, o: AdmitOptions, signal: AbortSigna
     o.events.emit({ type: 'settling', pipeline: pipeline.name, path: relPath, waitMs: wait });
     await sleep(wait, { signal });
   }
-  const job = toJob(file, absPath, previous.fingerprint, o);
+  const job = await toJob(file, absPath, previous.fingerprint, o);
   if (job && file.via === 'rescan') o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
   return job;
 }
 
-function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint'], o: AdmitOptions): Job | null {
+async function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint'], o: AdmitOptions): Promise<Job | null> {
   const { pipeline, relPath } = file;
   const record = o.store.get(pipeline.name, relPath);
   const base = { pipeline, relPath, absPath, fingerprint, queuedAt: Date.now() };
-  const decision = decide(pipeline, fingerprint, record);
-  if (decision === 'process') return { kind: 'process', ...base };
+  const { decision } = await upToDate(pipeline, relPath, fingerprint, record);
+  if (decision === 'process') return (await markerMissing(file, o.events)) ? null : { kind: 'process', ...base };
   if (decision === 'dispose') return { kind: 'dispose', ...base, record };
   const event = { pipeline: pipeline.name, path: relPath };
   if (decision === 'unchanged') o.events.emit({ type: 'unchanged', ...event, outputs: record!.outputs });
@@ -78,6 +79,19 @@ function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint']
     });
   }
   return null;
+}
+
+/**
+ * True (with an `awaiting-marker` event) when the pipeline has input.marker and this input's marker is not there yet:
+ * the input is not eligible; the marker's watch event (or the next scan) brings it back.
+ */
+async function markerMissing(file: Candidate, events: EventBus): Promise<boolean> {
+  const marker = readyMarkerOf(file.pipeline);
+  if (marker === null) return false;
+  const rel = marker.pathFor(file.relPath);
+  if ((await lstatOrNull(path.join(file.pipeline.input.dir, rel))) !== null) return false;
+  events.emit({ type: 'awaiting-marker', pipeline: file.pipeline.name, path: file.relPath, marker: rel });
+  return true;
 }
 
 function skipped(file: Candidate, events: EventBus, vanished: boolean): null {

@@ -6,7 +6,7 @@ import { crashPoint, faultArmed } from '../core/fault.js';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
-import { absentSize, sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
+import { absentSize, sameFingerprint, type FileRecord, type Finish, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import { fsyncDir, fsyncFile } from '../fs/durable.js';
 import { renameInto, type DirCache } from './files.js';
@@ -70,7 +70,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
-    const record = doneRecord(ctx.job, ctx.final, ctx.attempts);
+    const record = doneRecord(ctx.job, [ctx.final], ctx.attempts);
     ctx.store.put(record, ctx.final);
     return record;
   } catch (err) {
@@ -136,11 +136,11 @@ export async function assertInputUnchanged(job: Job): Promise<void> {
   }
 }
 
-/** The success record of `job`, whose result is now at `final`. */
-export function doneRecord(job: Job, final: string, attempts: number): FileRecord {
+/** The success record of `job`, whose results are now at `outputs`, owing `finish` (see Finish). */
+export function doneRecord(job: Job, outputs: readonly string[], attempts: number, finish: Finish | null = null): FileRecord {
   return {
     pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash,
-    status: 'done', outputs: [final], attempts, stage: null, error: null, updatedAt: Date.now(),
-    disposed: job.pipeline.onSuccess.kind === 'keep',
+    status: 'done', outputs, attempts, stage: null, error: null, updatedAt: Date.now(),
+    disposed: job.pipeline.onSuccess.kind === 'keep', finish,
   };
 }

@@ -2,11 +2,11 @@ import type { ResolvedPipeline } from '../config/resolved.js';
 import { sameFingerprint, type FileRecord, type Fingerprint } from '../state/store.js';
 
 /**
- * What to do with a settled input, given what the store remembers:
- * - `process`: new, changed, or the pipeline changed since;
- * - `dispose`: the result is recorded but the input's disposal was interrupted;
+ * What to do with a settled input, given what the store remembers (outputs that went missing are up-to-date.ts's):
+ * - `process`: new, changed, the pipeline changed since, or its last failure was transient (tried again by itself);
+ * - `dispose`: the result is recorded but the input's disposal, or the finish the commit owes, was interrupted;
  * - `unchanged`: up to date;
- * - `failed-before`: it failed and has not changed since: not retried until it changes.
+ * - `failed-before`: it failed permanently and has not changed since: not retried until it changes (or sluice retry).
  */
 export type Decision = 'process' | 'dispose' | 'unchanged' | 'failed-before';
 
@@ -15,5 +15,7 @@ export function decide(pipeline: ResolvedPipeline, fingerprint: Fingerprint, rec
   const disposition = record.status === 'done' ? pipeline.onSuccess : pipeline.onFailure;
   // Recorded yet still here: either the disposal was interrupted, or someone put the input back to have it redone.
   if (disposition.kind !== 'keep') return record.disposed ? 'process' : 'dispose';
-  return record.status === 'done' ? 'unchanged' : 'failed-before';
+  if (record.finish != null) return 'dispose';
+  if (record.status === 'done') return 'unchanged';
+  return record.error?.kind === 'transient' ? 'process' : 'failed-before';
 }

@@ -7,6 +7,7 @@ import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import { moveFile, writeFileAtomic, type DirCache } from './files.js';
 import type { Job } from './job.js';
+import { readyMarkerOf } from '../watch/ready-marker.js';
 
 export interface DisposeContext {
   readonly store: StateStore;
@@ -45,21 +46,31 @@ export async function disposeInput(job: Job, record: FileRecord, ctx: DisposeCon
   const disposition: Disposition = record.status === 'done' ? job.pipeline.onSuccess : job.pipeline.onFailure;
   const event = { pipeline: job.pipeline.name, path: job.relPath };
   if (disposition.kind === 'keep') return null;
+  // The input's ready marker goes first: a crash in between leaves the input, whose pending disposal the next start
+  // finishes, never a marker that would make a new file of the same name eligible before it is complete.
+  const marker = readyMarkerOf(job.pipeline);
+  const markerRel = marker !== null && !marker.folder ? marker.pathFor(job.relPath) : null;
   if (disposition.kind === 'delete') {
+    if (markerRel !== null) await fs.rm(path.join(job.pipeline.input.dir, markerRel), { force: true });
     await fs.rm(job.absPath, { force: true });
     ctx.events.emit({ type: 'disposed', ...event, disposition: 'delete' });
     return [path.dirname(job.absPath)];
   }
   const to = path.join(disposition.dir, job.relPath);
   if (record.status === 'failed') await writeSidecar(`${to}.error.json`, record, ctx);
-  try {
-    await moveFile(job.absPath, to, ctx.dirs);
-  } catch (err) {
-    // Already moved by an earlier, interrupted run: nothing left to do.
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  if (markerRel !== null) await moveIfThere(path.join(job.pipeline.input.dir, markerRel), path.join(disposition.dir, markerRel), ctx.dirs);
+  await moveIfThere(job.absPath, to, ctx.dirs);
   ctx.events.emit({ type: 'disposed', ...event, disposition: 'move', to });
   return [path.dirname(to), path.dirname(job.absPath)];
+}
+
+/** Moves `from` to `to`; a `from` already gone (moved by an earlier, interrupted run) is fine. */
+async function moveIfThere(from: string, to: string, dirs: DirCache): Promise<void> {
+  try {
+    await moveFile(from, to, dirs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** Reports a disposal that failed: the record keeps saying it is pending, and the next scan or start finishes it. */
@@ -94,7 +105,7 @@ function sidecarText(record: FileRecord): string {
     pipeline: record.pipeline,
     stage: record.stage ?? '',
     attempts: record.attempts,
-    error: record.error ?? { code: 'FAILED', message: 'failed' },
+    error: { code: record.error?.code ?? 'FAILED', message: record.error?.message ?? 'failed' },
     failedAt: new Date(record.updatedAt).toISOString(),
   };
   return `${JSON.stringify(sidecar, null, 2)}\n`;

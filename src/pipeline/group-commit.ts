@@ -2,24 +2,16 @@ import path from 'node:path';
 import { crashPoint } from '../core/fault.js';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import type { Release } from '../core/semaphore.js';
-import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
-import { assertInputUnchanged, doneRecord } from './commit.js';
-import { disposeFailed, disposeInput } from './dispose.js';
+import { doneRecord } from './commit.js';
+import { disposeBatch } from './dispose-batch.js';
 import type { Durability } from './durability.js';
-import { renameInto, type DirCache } from './files.js';
-import type { Job } from './job.js';
+import type { DirCache } from './files.js';
+import { finishOf, runFinishes } from './finish.js';
+import { planOf, publishAll, type CommitItem, type Plan } from './publish.js';
 
-/** One result ready to be published: the last stage's temp file and where it goes (replace mode). */
-export interface CommitItem {
-  readonly job: Job;
-  readonly temp: string;
-  /** The temp file is already fsynced. */
-  readonly durable: boolean;
-  readonly final: string;
-  readonly attempts: number;
-}
+export type { CommitItem } from './publish.js';
 
 export interface GroupCommitOptions {
   readonly store: StateStore;
@@ -37,22 +29,31 @@ export interface GroupCommitOptions {
   readonly windowMs?: number;
 }
 
-interface Pending extends CommitItem {
-  resolve(record: FileRecord): void;
+/** A committed result: its durable record, and how many outputs were left as they were (output.conflict: keep). */
+export interface Committed {
+  readonly record: FileRecord;
+  readonly skipped: number;
+}
+
+interface Pending {
+  readonly plan: Plan;
+  resolve(committed: Committed): void;
   reject(err: unknown): void;
 }
 
 /**
- * Group commit of replace-mode results: many files share one data flush per file system, one flush of every folder
- * they are renamed into, one durable state-store transaction for all their records, then one flush of the folders
- * their disposal changed and one transaction marking them disposed. The order of the single-file protocol holds for
- * every file of a batch: data durable → (under the output's lock) input re-checked → rename → entry durable → record
- * durable → lock released → input disposed → disposal durable → disposal recorded. A crash anywhere converges as a crash
- * of a single commit does.
+ * Group commit of replace-mode results: many inputs share one data flush per file system, one flush of every folder
+ * their outputs are renamed into, one durable state-store transaction for all their records, then one flush of the
+ * folders their disposal changed and one transaction marking them disposed. For every input of a batch the order of
+ * the single-file protocol holds: data durable → (under the locks of each of its output paths, its previous outputs and
+ * its marker, taken in one sorted order) input re-checked → conflicts settled → old marker removed, durably → renames →
+ * entries durable → record durable (with the finish it owes) → stale outputs removed, marker written, durably → finish
+ * cleared → locks released → input disposed → disposal durable → disposal recorded. A crash anywhere converges at the
+ * next start: before the record the input is redone, after it recovery finishes what the record says is owed.
  *
- * A batch closes when it holds `maxFiles`, when `windowMs` has passed, or at once when no other job could join it (a
- * lone file commits within a few milliseconds). One batch flushes at a time; the next gathers meanwhile. Bounded:
- * callers are the jobs in flight, each waiting for its own result.
+ * A batch never holds two inputs that share a lock key (the later waits for the next batch, so output paths are
+ * settled in order). It closes when it holds `maxFiles`, when `windowMs` has passed, or at once when no other job could
+ * join it. One batch flushes at a time. Bounded: callers are the jobs in flight, each waiting for its own result.
  */
 export class GroupCommit {
   readonly #o: GroupCommitOptions;
@@ -66,10 +67,15 @@ export class GroupCommit {
     this.#max = options.maxFiles ?? 256;
   }
 
-  /** Publishes one result; resolves with its durable record once its input is disposed of (or that failed, reported). */
-  commit(item: CommitItem): Promise<FileRecord> {
+  /** Publishes one result; resolves once its input is disposed of (or that failed, reported). */
+  commit(item: CommitItem): Promise<Committed> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ ...item, resolve, reject });
+      try {
+        this.#pending.push({ plan: planOf(item, this.#o.store), resolve, reject });
+      } catch (err) {
+        reject(err);
+        return;
+      }
       this.#schedule();
     });
   }
@@ -88,96 +94,101 @@ export class GroupCommit {
     this.#timer = undefined;
     if (this.#flushing || this.#pending.length === 0) return;
     this.#flushing = true;
-    const batch = this.#pending.splice(0, this.#max);
+    const batch = this.#take();
+    // Results left out of a full batch, or for keys the batch holds, were ready already: the next batch goes at once.
+    const carried = this.#pending.length > 0;
     void this.#flush(batch).finally(() => {
       this.#flushing = false;
-      this.#schedule();
+      if (carried) this.#start();
+      else this.#schedule();
     });
+  }
+
+  /** Up to `maxFiles` pending results, in order, of which no two share a lock key. */
+  #take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const keys = new Set<string>();
+    for (const p of this.#pending) {
+      if (batch.length >= this.#max || p.plan.keys.some((k) => keys.has(k))) rest.push(p);
+      else {
+        batch.push(p);
+        for (const k of p.plan.keys) keys.add(k);
+      }
+    }
+    this.#pending = rest;
+    return batch;
   }
 
   async #flush(batch: Pending[]): Promise<void> {
     let releases: Release[] = [];
     try {
       for (const _ of batch) crashPoint('after-temp-write');
-      await this.#o.durability.files(batch.filter((i) => !i.durable).map((i) => i.temp));
+      await this.#o.durability.files(batch.flatMap((p) => unsynced(p.plan)));
       for (const _ of batch) crashPoint('after-fsync');
       releases = await this.#lock(batch);
-      const renamed = await this.#publish(batch);
-      await this.#o.durability.dirs(renamed.map((i) => path.dirname(i.final)));
-      const records = renamed.map((i) => doneRecord(i.job, i.final, i.attempts));
+      const placed = await publishAll(batch, this.#o);
+      await this.#o.durability.dirs(placed.flatMap(({ outputs }) => outputs.map((o) => path.dirname(o))));
+      const records = placed.map(({ p, outputs }) => doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, staleFinish(p.plan, outputs)));
       this.#o.store.putAll(records);
-      for (const _ of renamed) crashPoint('after-record');
+      for (const _ of placed) crashPoint('after-record');
+      await this.#finish(placed.map(({ p }, n) => ({ record: records[n]!, root: p.plan.item.job.pipeline.output.dir })));
       releaseAll(releases);
-      for (const i of renamed) this.#o.events.emit({ type: 'committed', pipeline: i.job.pipeline.name, path: i.job.relPath, output: i.final });
-      await this.#dispose(renamed, records);
-      renamed.forEach((item, n) => item.resolve(records[n]!));
+      for (const { p: { plan: { item: { job, target } } } } of placed) {
+        this.#o.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: outputOf(target) });
+      }
+      await disposeBatch(placed.map(({ p }, n) => ({ job: p.plan.item.job, record: records[n]! })), this.#o);
+      placed.forEach(({ p }, n) => p.resolve({ record: records[n]!, skipped: p.plan.skipped }));
     } catch (err) {
       releaseAll(releases);
-      for (const item of batch) item.reject(err);
+      for (const p of batch) p.reject(err);
     }
   }
 
-  /** Takes every output path's lock, in one sorted order (no two batches or commits can deadlock). */
+  /** Takes every lock key of the batch, in one sorted order (no two batches or commits can deadlock). */
   async #lock(batch: readonly Pending[]): Promise<Release[]> {
     const releases: Release[] = [];
     const started = performance.now();
     try {
-      for (const final of [...new Set(batch.map((i) => i.final))].sort()) {
-        releases.push(await this.#o.locks.acquire(final, { signal: this.#o.signal }));
+      for (const key of [...new Set(batch.flatMap((p) => p.plan.keys))].sort()) {
+        releases.push(await this.#o.locks.acquire(key, { signal: this.#o.signal }));
       }
     } catch (err) {
       releaseAll(releases);
       throw err;
     }
     const waitMs = performance.now() - started;
-    for (const i of batch) this.#o.events.emit({ type: 'lock-wait', pipeline: i.job.pipeline.name, path: i.job.relPath, output: i.final, waitMs });
+    for (const { plan: { item: { job, target } } } of batch) {
+      this.#o.events.emit({ type: 'lock-wait', pipeline: job.pipeline.name, path: job.relPath, output: outputOf(target), waitMs });
+    }
     return releases;
   }
 
-  /**
-   * Re-checks each input and renames its result into place; a file that fails (it changed, vanished, or the rename
-   * failed) is rejected alone and left out of the rest. Results for one output path go in batch order.
-   */
-  async #publish(batch: readonly Pending[]): Promise<Pending[]> {
-    const byFinal = new Map<string, Pending[]>();
-    for (const item of batch) byFinal.set(item.final, [...(byFinal.get(item.final) ?? []), item]);
-    const done = new Set<Pending>();
-    await Promise.all([...byFinal.values()].map(async (items) => {
-      for (const item of items) {
-        try {
-          await assertInputUnchanged(item.job);
-          await renameInto(item.temp, item.final, this.#o.dirs);
-          done.add(item);
-        } catch (err) {
-          item.reject(err);
-        }
-      }
-    }));
-    for (const _ of done) crashPoint('after-rename');
-    return batch.filter((i) => done.has(i));
+  /** Does what the records owe (stale outputs, markers; `root` is their output.dir) and clears it in one transaction. */
+  async #finish(done: readonly { record: FileRecord; root: string }[]): Promise<void> {
+    const owing = done.filter(({ record }) => record.finish != null);
+    if (owing.length === 0) return;
+    await runFinishes(owing.map(({ record, root }) => ({ finish: record.finish!, root })), this.#o.dirs, (d) => this.#o.durability.dirs(d));
+    this.#o.store.markAllFinished(owing.map(({ record }) => record));
   }
+}
 
-  /** Disposes of every input, makes that durable, and records it in one transaction; a failure is reported, not fatal. */
-  async #dispose(items: readonly Pending[], records: readonly FileRecord[]): Promise<void> {
-    const ctx = { store: this.#o.store, events: this.#o.events, dirs: this.#o.dirs };
-    const moved = await Promise.all(items.map((item, n) => disposeInput(item.job, records[n]!, ctx).then(
-      (folders) => (folders === null ? null : { job: item.job, folders }),
-      (err: unknown) => {
-        if (err instanceof SluiceError && err.kind === 'fatal') throw err;
-        disposeFailed(item.job, err, this.#o.events);
-        return null;
-      })));
-    const disposed = moved.filter((m): m is { job: Job; folders: string[] } => m !== null);
-    if (disposed.length === 0) return;
-    try {
-      await this.#o.durability.dirs(disposed.flatMap((m) => m.folders));
-    } catch (err) {
-      for (const m of disposed) disposeFailed(m.job, err, this.#o.events);
-      return;
-    }
-    for (const _ of disposed) crashPoint('after-dispose');
-    this.#o.store.markAllDisposed(disposed.map((m) => ({ pipeline: m.job.pipeline.name, relPath: m.job.relPath })));
-  }
+/** The output file, or the output folder, of a target: what events name. */
+function outputOf(target: CommitItem['target']): string {
+  return target.kind === 'file' ? target.final : target.dir;
+}
+
+/** The temp files of a plan that its stage did not fsync. */
+function unsynced(plan: Plan): string[] {
+  const { result } = plan.item;
+  if (result.kind === 'file') return result.durable ? [] : [result.temp];
+  return plan.moves.map((m) => m.temp);
+}
+
+/** The finish of a published plan: for a folder output the previous outputs not produced again, and the marker. */
+function staleFinish(plan: Plan, outputs: readonly string[]) {
+  const stale = plan.item.target.kind === 'folder' ? plan.previous.filter((o) => !outputs.includes(o)) : [];
+  return finishOf(stale, plan.item.marker);
 }
 
 function releaseAll(releases: readonly Release[]): void {

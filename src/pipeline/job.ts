@@ -19,7 +19,8 @@ export interface Job {
 }
 
 export type JobOutcome =
-  | { readonly type: 'processed'; readonly outputs: readonly string[] }
+  /** `skipped`: some output already existed and was left as it was (output.conflict: keep). */
+  | { readonly type: 'processed'; readonly outputs: readonly string[]; readonly skipped?: 'output exists' }
   | { readonly type: 'disposed' }
   | {
     readonly type: 'failed'; readonly code: string; readonly message: string; readonly stage: string; readonly attempts: number;

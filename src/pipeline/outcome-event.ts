@@ -6,7 +6,10 @@ export function emitOutcome(events: EventBus, job: Job, outcome: JobOutcome): vo
   const at = { pipeline: job.pipeline.name, path: job.relPath };
   switch (outcome.type) {
     case 'processed':
-      events.emit({ type: 'processed', ...at, outputs: outcome.outputs, durationMs: Date.now() - job.queuedAt });
+      events.emit({
+        type: 'processed', ...at, outputs: outcome.outputs, durationMs: Date.now() - job.queuedAt,
+        ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
+      });
       break;
     case 'failed':
       events.emit({

@@ -4,6 +4,9 @@ import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
 import { fsyncDir, fsyncFile } from '../fs/durable.js';
 import { absentSize, type InputKey, type StateStore } from '../state/store.js';
+import { describe } from '../errors.js';
+import { DirCache } from './files.js';
+import { runFinishes } from './finish.js';
 import { removeTempDir } from './temp-files.js';
 
 /** Most half-done dispositions settled per start; the rest stay pending, which is harmless (see below). */
@@ -28,7 +31,28 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
     }
     store.endAppend(intent.path);
   }
+  await settleFinishes(config, store, events);
   await settleDispositions(config, store, events);
+}
+
+/**
+ * Records whose commit died between the record and its finish (stale outputs of a folder output not yet removed, the
+ * completion marker not yet written): that work is done now, before any intake. One that fails is reported and stays
+ * owed: the input's next scan tries again (a `dispose` job).
+ */
+async function settleFinishes(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
+  const roots = new Map(config.pipelines.map((p) => [p.name, p.output.dir]));
+  const owing = store.pendingFinishes(maxPendingDisposals);
+  if (owing.length === 0) return;
+  try {
+    await runFinishes(owing.map((r) => ({ finish: r.finish!, root: roots.get(r.pipeline) ?? null })), new DirCache(),
+      (dirs) => Promise.all(dirs.map((d) => fsyncDir(d))).then(() => {}));
+  } catch (err) {
+    events.emit({ type: 'warning', code: 'FINISH_FAILED', message: `could not finish ${owing.length} commit(s) at start: ${describe(err)}; the next scan tries again` });
+    return;
+  }
+  store.markAllFinished(owing);
+  events.emit({ type: 'recovered', what: `${owing.length} commit(s) whose stale outputs or completion marker were pending`, path: config.stateDir });
 }
 
 /**

@@ -9,7 +9,8 @@ import { doneRecord } from './commit.js';
 import { disposeFailed } from './dispose.js';
 import type { Durability } from './durability.js';
 import type { Job, JobOutcome } from './job.js';
-import { outputPath, runJob, type JobContext } from './run-job.js';
+import { outputPath } from './output-paths.js';
+import { runJob, type JobContext } from './run-job.js';
 import { removeTemps, tempPath } from './temp-files.js';
 
 export interface BatchContext extends JobContext {
@@ -24,7 +25,9 @@ const batchable: ReadonlySet<string> = new Set<SmallFileOp>(['copy', 'gzip', 'gu
  * gzip or gunzip (done in memory, one after the other, on a worker thread). Null for any other pipeline.
  */
 export function batchSteps(p: ResolvedPipeline): BatchStep[] | null {
-  if (p.output.mode !== 'replace' || !p.stages.every((s) => batchable.has(s.transform.name))) return null;
+  const { output, input } = p;
+  const plain = output.mode === 'replace' && !output.template.folder && output.conflict === 'replace' && output.marker === null;
+  if (!plain || input.marker !== null || !p.stages.every((s) => batchable.has(s.transform.name))) return null;
   return p.stages.map((s) => ({ op: s.transform.name as SmallFileOp, level: (s.options as { level?: number } | undefined)?.level }));
 }
 
@@ -74,7 +77,7 @@ function plan(jobs: readonly Job[], ctx: BatchContext, planned: Planned[], gener
     }
     const release = ctx.locks.tryAcquire(final);
     if (release === undefined) general.push(n);
-    else planned.push({ n, job, final, temp: tempPath(outputDir, last), release });
+    else planned.push({ n, job, final, temp: tempPath(outputDir, last, path.extname(final)), release });
   });
 }
 
@@ -85,7 +88,7 @@ async function publish(planned: Planned[], ctx: BatchContext, general: number[])
     const results = await commitOnWorker(planned, ctx);
     done = planned.filter((p, i) => results[i]!.ok);
     for (const _ of done) crashPoint('after-rename');
-    ctx.store.putAll(done.map((p) => doneRecord(p.job, p.final, 1)));
+    ctx.store.putAll(done.map((p) => doneRecord(p.job, [p.final], 1)));
     for (const _ of done) crashPoint('after-record');
     emitPublished(planned, results, ctx);
   } catch (err) {

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { renderRaw, templateValues } from '../config/template.js';
 import { sleep } from '../core/abort.js';
 import { backoffDelay } from '../core/backoff.js';
 import type { KeyedLock } from '../core/keyed-lock.js';
 import type { Semaphore } from '../core/semaphore.js';
 import type { Slot } from './slot.js';
-import { SluiceError, toSluiceError } from '../errors.js';
+import { toSluiceError, type SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import type { TransformLog } from '../transforms/types.js';
@@ -15,7 +13,9 @@ import { dispose, disposeFailed } from './dispose.js';
 import type { GroupCommit } from './group-commit.js';
 import type { DirCache } from './files.js';
 import type { Job, JobOutcome } from './job.js';
+import { outputMarkerPath, outputTarget } from './output-paths.js';
 import { runStages, type StagesContext } from './stages.js';
+import { runFinishes } from './finish.js';
 import { removeTemps } from './temp-files.js';
 
 export interface JobContext {
@@ -39,6 +39,7 @@ export interface JobContext {
  */
 export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<JobOutcome> {
   if (job.kind === 'dispose') {
+    if (job.record!.finish != null) await finishSafely(job, job.record!, ctx);
     await disposeSafely(job, job.record!, ctx);
     return { type: 'disposed' };
   }
@@ -53,10 +54,11 @@ export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<Jo
     ctx.events.emit({ type: 'started', pipeline: job.pipeline.name, path: job.relPath, attempt });
     const stages: StagesContext = { ...ctx, job, attempt, temps: [], current: 'input' };
     try {
-      const { record, disposed } = await attemptOnce(job, stages, ctx, slot);
-      stages.temps.pop(); // The last temp is committed: renamed into place or appended and removed.
+      const { record, disposed, skipped, folder } = await attemptOnce(job, stages, ctx, slot);
+      // The last temp file is committed (renamed into place, or appended and removed); a result folder is emptied.
+      if (!folder && skipped === 0) stages.temps.pop();
       if (!disposed) await disposeSafely(job, record, ctx);
-      return { type: 'processed', outputs: record.outputs };
+      return { type: 'processed', outputs: record.outputs, ...(skipped > 0 ? { skipped: 'output exists' } : {}) };
     } catch (err) {
       const error = toSluiceError(err, { stage: stages.current });
       if (error.kind === 'fatal') throw error;
@@ -80,32 +82,44 @@ export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<Jo
   }
 }
 
-/**
- * One attempt: stages, then commit; returns the success record, and whether the input is disposed of already (a
- * group commit does that too).
- */
-async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext, slot?: Slot): Promise<{ record: FileRecord; disposed: boolean }> {
+interface Attempted {
+  readonly record: FileRecord;
+  /** The input is disposed of already (a group commit does that too). */
+  readonly disposed: boolean;
+  /** Outputs left as they were (output.conflict: keep). */
+  readonly skipped: number;
+  readonly folder: boolean;
+}
+
+/** One attempt: stages, then commit. */
+async function attemptOnce(job: Job, stages: StagesContext, ctx: JobContext, slot?: Slot): Promise<Attempted> {
   // The intake fingerprinted the input just before queueing it; a retry looks again before redoing the work. Either
   // way the commit checks once more, under the output's lock, before anything is published.
   if (stages.attempt > 1) await assertInputUnchanged(job);
-  const { temp, durable } = await runStages(stages);
+  stages.current = 'output';
+  const target = outputTarget(job);
+  const marker = outputMarkerPath(job);
+  const result = await runStages(stages, target);
   stages.current = 'commit';
-  const final = outputPath(job);
   if (job.pipeline.output.mode !== 'append') {
     const place = await ctx.committing.acquire({ signal: ctx.signal });
     slot?.handOff();
     try {
-      return { record: await ctx.group.commit({ job, temp, durable, final, attempts: stages.attempt }), disposed: true };
+      const { record, skipped } = await ctx.group.commit({ job, result, target, marker, attempts: stages.attempt });
+      return { record, disposed: true, skipped, folder: result.kind === 'folder' };
     } finally {
       place();
     }
   }
+  // Config load refuses folder outputs in append mode: the result is a file.
+  const { temp, durable } = result as Extract<typeof result, { kind: 'file' }>;
+  const final = (target as Extract<typeof target, { kind: 'file' }>).final;
   const record = await commit({
     job, temp, durable, final, store: ctx.store, locks: ctx.locks, dirs: ctx.dirs, signal: ctx.signal, attempts: stages.attempt,
     events: ctx.events,
   });
   ctx.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: final });
-  return { record, disposed: false };
+  return { record, disposed: false, skipped: 0, folder: false };
 }
 
 /**
@@ -122,22 +136,35 @@ async function disposeSafely(job: Job, record: FileRecord, ctx: JobContext): Pro
   }
 }
 
-/** The rendered output path; OUTPUT_ESCAPES (permanent) when it would leave output.dir. */
-export function outputPath(job: Job): string {
-  const { output, name } = job.pipeline;
-  const rel = renderRaw(output.template, templateValues(job.relPath, name));
-  if (rel === null) {
-    throw new SluiceError('OUTPUT_ESCAPES',
-      `output.path "${output.template.source}" renders to a path outside output.dir (or to no file at all) for ${job.relPath}`,
-      { kind: 'permanent', context: { stage: 'output' } });
+/**
+ * Does the finish a recorded commit still owes (its stale outputs, its completion marker) under those paths' locks, and
+ * clears it. A failure is reported and leaves it owed, for the next scan or start.
+ */
+async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Promise<void> {
+  const finish = record.finish!;
+  const keys = [...new Set([...finish.remove, ...(finish.marker === null ? [] : [finish.marker])])].sort();
+  const releases: (() => void)[] = [];
+  try {
+    for (const key of keys) releases.push(await ctx.locks.acquire(key, { signal: ctx.signal }));
+    await runFinishes([{ finish, root: job.pipeline.output.dir }], ctx.dirs, (dirs) => Promise.all(dirs.map((d) => ctx.dirs.sync(d))).then(() => {}));
+    ctx.store.markAllFinished([record]);
+  } catch (err) {
+    const error = toSluiceError(err);
+    if (error.kind === 'fatal') throw error;
+    ctx.events.emit({
+      type: 'warning', code: 'FINISH_FAILED', path: job.absPath,
+      message: `could not finish the commit of ${job.relPath} (${error.code}: ${error.message}); the next scan tries again`,
+    });
+  } finally {
+    for (const release of releases) release();
   }
-  return path.join(output.dir, rel);
 }
 
 async function fail(job: Job, stage: string, attempts: number, error: SluiceError, ctx: JobContext): Promise<JobOutcome> {
   const record: FileRecord = {
     pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash,
-    status: 'failed', outputs: [], attempts, stage, error: { code: error.code, message: error.message },
+    status: 'failed', outputs: [], attempts, stage,
+    error: { code: error.code, message: error.message, kind: error.kind === 'transient' ? 'transient' : 'permanent' },
     updatedAt: Date.now(), disposed: job.pipeline.onFailure.kind === 'keep',
   };
   ctx.store.put(record);

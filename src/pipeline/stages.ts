@@ -9,6 +9,8 @@ import { EXEC_KILL_GRACE_MS } from '../transforms/builtin/exec.js';
 import type { TransformLog, TransformResult } from '../transforms/types.js';
 import type { DirCache } from './files.js';
 import type { Job } from './job.js';
+import type { OutputTarget } from './output-paths.js';
+import { resultFiles } from './result-folder.js';
 import { tempPath } from './temp-files.js';
 
 export interface StagesContext {
@@ -26,42 +28,52 @@ export interface StagesContext {
   current: string;
 }
 
-/** The last stage's temp file, and whether that stage already fsynced it. */
-export interface StagesResult {
-  readonly temp: string;
-  readonly durable: boolean;
-}
+/**
+ * The last stage's result: its temp file and whether that stage already fsynced it, or (a folder output) its result
+ * folder and the files in it (relative, `/` separators).
+ */
+export type StagesResult =
+  | { readonly kind: 'file'; readonly temp: string; readonly durable: boolean }
+  | { readonly kind: 'folder'; readonly dir: string; readonly files: readonly string[] };
 
-/** Runs every stage in order, each in its pool and under its deadline. */
-export async function runStages(ctx: StagesContext): Promise<StagesResult> {
+/** Runs every stage in order, each in its pool and under its deadline, towards `target`. */
+export async function runStages(ctx: StagesContext, target: OutputTarget): Promise<StagesResult> {
   const { job } = ctx;
   const source = { path: job.absPath, relPath: job.relPath, size: job.fingerprint.size, mtimeMs: job.fingerprint.mtimeMs };
   let input = job.absPath;
-  let durable = false;
+  let result: StagesResult | undefined;
   for (const stage of job.pipeline.stages) {
     ctx.current = stage.use;
-    const output = tempPath(job.pipeline.output.dir, stage.index);
+    const last = stage.index === job.pipeline.stages.length - 1;
+    const folder = last && target.kind === 'folder';
+    const output = tempPath(job.pipeline.output.dir, stage.index, folder ? null : tempExtOf(stage, last, target, job));
     ctx.temps.push(output);
-    await ctx.dirs.ensure(path.dirname(output));
+    await ctx.dirs.ensure(folder ? output : path.dirname(output));
     const started = performance.now();
     const event = { pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt };
-    const result = await ctx.pools[stage.index]!.run(
-      () => {
-        ctx.events.emit({ type: 'stage-start', ...event });
-        const last = stage.index === job.pipeline.stages.length - 1;
-        return runOne(stage, { input, output, source, options: stage.options, log: ctx.log, last }, ctx.signal);
-      },
-      { signal: ctx.signal },
-    );
-    durable = result?.durable === true;
-    if (!durable) await expectOutput(stage, output);
-    ctx.events.emit({
-      type: 'stage', pipeline: job.pipeline.name, path: job.relPath, stage: stage.use, attempt: ctx.attempt,
-      durationMs: Math.round(performance.now() - started),
-    });
+    const run = {
+      input, output: folder ? undefined : output, outputDir: folder ? output : undefined, source, options: stage.options,
+      log: ctx.log, last, pipeline: job.pipeline.name, stage: stage.index, attempt: ctx.attempt,
+    };
+    const done = await ctx.pools[stage.index]!.run(() => {
+      ctx.events.emit({ type: 'stage-start', ...event });
+      return runOne(stage, run, ctx.signal);
+    }, { signal: ctx.signal });
+    if (folder) result = { kind: 'folder', dir: output, files: await resultFiles(output, job.pipeline.output.maxFiles, stage.use) };
+    else {
+      result = { kind: 'file', temp: output, durable: done?.durable === true };
+      if (!result.durable) await expectOutput(stage, output);
+    }
+    ctx.events.emit({ ...event, type: 'stage', durationMs: Math.round(performance.now() - started) });
     input = output;
   }
-  return { temp: input, durable };
+  return result!;
+}
+
+/** The extension of a stage's temp file: the output path's for the last stage, else the stage's `ext` or the input's. */
+function tempExtOf(stage: ResolvedStage, last: boolean, target: OutputTarget, job: Job): string {
+  if (last && target.kind === 'file') return path.extname(target.final);
+  return stage.ext ?? path.posix.extname(job.relPath);
 }
 
 type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
@@ -103,6 +115,7 @@ async function expectOutput(stage: ResolvedStage, output: string): Promise<void>
   } catch {
     // Falls through to the error below.
   }
-  throw new SluiceError('TRANSFORM_NO_OUTPUT',
-    `stage ${stage.use} finished without writing its output file (ctx.output)`, { kind: 'transient', context: { stage: stage.use } });
+  throw new SluiceError('NO_OUTPUT',
+    `stage ${stage.use} finished without writing its output file ({out}, $SLUICE_OUTPUT, ctx.output)`,
+    { kind: 'permanent', context: { stage: stage.use } });
 }

@@ -6,10 +6,20 @@ export const tempDirName = '.sluice-tmp';
 
 let counter = 0;
 
-/** A fresh temp path in `outputDir` for one stage of one attempt. */
-export function tempPath(outputDir: string, stage: number): string {
+/**
+ * A fresh temp path in `outputDir` for one stage of one attempt: `<pid>-<n>-s<stage>` (at most 40 bytes, nothing of the
+ * input's name) and then `ext`, the extension the result will have (tools such as ffmpeg and ImageMagick pick their
+ * output format by it), when it is a plain one (see tempExt); no extension otherwise. With `ext` null, a folder's name.
+ */
+export function tempPath(outputDir: string, stage: number, ext: string | null = ''): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return path.join(outputDir, tempDirName, `${process.pid}-${counter}-s${stage}.tmp`);
+  const unique = `${process.pid}-${counter}-s${stage}`;
+  return path.join(outputDir, tempDirName, ext === null ? `${unique}.d` : `${unique}${tempExt(ext)}`);
+}
+
+/** `ext` when it is a dot and 1 to 32 letters, digits, `_ + ~ -` (what formats are named by), else ''. */
+export function tempExt(ext: string): string {
+  return /^\.[A-Za-z0-9_+~-]{1,32}$/.test(ext) ? ext : '';
 }
 
 /** Removes temp files (or whatever a transform made there instead, a folder say); missing ones are fine. */

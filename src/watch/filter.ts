@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { ResolvedPipeline } from '../config/resolved.js';
+import { readyMarkerOf } from './ready-marker.js';
 
 /** Names never read as input: dotfiles and the leftovers of writers still at work. */
 export const builtinExcludes = ['*.part', '*.tmp', '*.crdownload', '*.swp', '~$*'] as const;
@@ -23,6 +24,7 @@ export function createFilter(p: ResolvedPipeline): InputFilter {
   const prunable = p.input.exclude.filter((g) => g.endsWith('/**')).map((g) => picomatch(g.slice(0, -3), { dot: true }));
   const ownDirs = p.input.excludedDirs.map((d) => path.relative(p.input.dir, d).split(path.sep).join('/'));
   const inOwnDir = (rel: string) => ownDirs.find((d) => rel === d || rel.startsWith(`${d}/`));
+  const marker = readyMarkerOf(p);
 
   return {
     file(relPath) {
@@ -32,6 +34,7 @@ export function createFilter(p: ResolvedPipeline): InputFilter {
       if (segments.some((s) => s.startsWith('.'))) return { ok: false, rule: 'built-in exclude: dotfiles and dot folders' };
       const base = segments[segments.length - 1] ?? '';
       for (const [glob, match] of builtin) if (match(base)) return { ok: false, rule: `built-in exclude ${glob}` };
+      if (marker?.isMarker(base)) return { ok: false, rule: `input.marker ${p.input.marker!.source}: a ready marker, not an input` };
       if (!include.some((match) => match(relPath))) return { ok: false, rule: `matches no include (${p.input.include.join(', ')})` };
       for (const [glob, match] of exclude) if (match(relPath)) return { ok: false, rule: `exclude ${glob}` };
       return accepted;

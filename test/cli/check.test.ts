@@ -62,8 +62,8 @@ describe('sluice check', () => {
     assert.equal(c.shutdownGraceMs, 30000);
     assert.deepEqual(c.pipelines, [{
       name: 'p',
-      input: { dir: box.path('inbox'), include: ['**/*'], exclude: [], settleMs: 1000 },
-      output: { dir: box.path('outbox'), path: '{relDir}/{base}', mode: 'replace' },
+      input: { dir: box.path('inbox'), include: ['**/*'], exclude: [], settleMs: 1000, marker: null },
+      output: { dir: box.path('outbox'), path: '{relDir}/{base}', mode: 'replace', maxFiles: 10000, marker: null, conflict: 'replace' },
       onSuccess: 'keep',
       onFailure: 'keep',
       retry: { attempts: 3, backoffMs: 1000, maxBackoffMs: 60000 },

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { fileIn, pipeline, runJson, Sandbox, writeConfig } from '../helpers/cli.js';
 
 /**
- * A module transform that counts its invocations per input in `counts/<relPath>` and fails (a plain, transient Error)
- * while the count is at most `failTimes`; then it copies.
+ * A module transform that counts its invocations per input in `counts/<relPath>` and fails (a plain, transient Error;
+ * a permanent one with `permanent: true`) while the count is at most `failTimes`; then it copies.
  */
 const flaky = `import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export default async function (ctx) {
   fs.mkdirSync(ctx.options.counts, { recursive: true });
   fs.appendFileSync(file, 'x');
   const n = fs.readFileSync(file, 'utf8').length;
-  if (n <= ctx.options.failTimes) throw new Error('planned failure number ' + n);
+  if (n <= ctx.options.failTimes) throw Object.assign(new Error('planned failure number ' + n), { permanent: ctx.options.permanent === true });
   fs.copyFileSync(ctx.input, ctx.output);
 }
 `;
@@ -29,7 +29,7 @@ describe('sluice run: dispositions and failures', () => {
   });
 
   const calls = (relPath: string) => box.read(`counts/${relPath.replaceAll('/', '__')}`)?.length ?? 0;
-  const flakyStage = (failTimes: number) => ({ use: './flaky.mjs', with: { counts: box.path('counts'), failTimes } });
+  const flakyStage = (failTimes: number, permanent = false) => ({ use: './flaky.mjs', with: { counts: box.path('counts'), failTimes, permanent } });
 
   test('onSuccess keep, delete and moveTo (the relative path is kept)', async () => {
     for (const d of ['keep', 'delete', 'move']) box.write(`in-${d}/sub/dir/x.txt`, d);
@@ -115,16 +115,16 @@ describe('sluice run: dispositions and failures', () => {
     assert.equal(calls('a.txt'), 1);
   });
 
-  test('a failed file kept in place is not retried by later runs until it changes', async () => {
+  test('a permanently failed file kept in place is not retried by later runs until it changes', async () => {
     box.write('inbox/a.txt', 'v1');
     box.write('inbox/b.txt', 'b');
-    writeConfig(box, { pipelines: [pipeline({ stages: [flakyStage(1000)], retry: { attempts: 2, backoffMs: 5 } })] });
+    writeConfig(box, { pipelines: [pipeline({ stages: [flakyStage(1000, true)], retry: { attempts: 2, backoffMs: 5 } })] });
     const first = await runJson(box);
     assert.equal(first.code, 1);
-    assert.equal(calls('a.txt'), 2);
+    assert.equal(calls('a.txt'), 1, 'permanent: no second attempt');
     const second = await runJson(box);
-    assert.equal(calls('a.txt'), 2, 'not invoked again');
-    assert.equal(calls('b.txt'), 2);
+    assert.equal(calls('a.txt'), 1, 'not invoked again');
+    assert.equal(calls('b.txt'), 1);
     const a = fileIn(second.report, 'a.txt');
     assert.equal(a.outcome, 'failed');
     assert.equal(a.error?.code, 'TRANSFORM_FAILED', 'the recorded error is reported');
@@ -132,7 +132,24 @@ describe('sluice run: dispositions and failures', () => {
     assert.deepEqual(box.files().filter((f) => f.endsWith('.error.json')), [], 'onFailure keep writes no sidecar');
     box.write('inbox/a.txt', 'v2 changed');
     await runJson(box);
-    assert.equal(calls('a.txt'), 4, 'a changed file is tried again');
-    assert.equal(calls('b.txt'), 2);
+    assert.equal(calls('a.txt'), 2, 'a changed file is tried again');
+    assert.equal(calls('b.txt'), 1);
+  });
+
+  test('a transient failure comes back by itself: the next run tries it again with the full retry.attempts', async () => {
+    box.write('inbox/a.txt', 'a');
+    writeConfig(box, { pipelines: [pipeline({ stages: [flakyStage(3)], retry: { attempts: 2, backoffMs: 5 } })] });
+    const first = await runJson(box);
+    assert.equal(first.code, 1);
+    assert.equal(calls('a.txt'), 2);
+    assert.equal(fileIn(first.report, 'a.txt').outcome, 'failed');
+    const second = await runJson(box);
+    assert.equal(calls('a.txt'), 4, 'two more attempts, untouched by the user');
+    assert.equal(second.code, 0);
+    assert.equal(fileIn(second.report, 'a.txt').outcome, 'processed');
+    assert.equal(box.read('outbox/a.txt')?.toString(), 'a');
+    const third = await runJson(box);
+    assert.equal(fileIn(third.report, 'a.txt').outcome, 'unchanged');
+    assert.equal(calls('a.txt'), 4);
   });
 });

@@ -39,8 +39,8 @@ export default async function bad(ctx) {
     'throw-number.txt': { code: 'TRANSFORM_FAILED', attempts: 2, message: /42/ },
     'throw-object.txt': { code: 'TRANSFORM_FAILED', attempts: 2, message: /"reason":"an object"/ },
     'throw-circular.txt': { code: 'TRANSFORM_FAILED', attempts: 2 },
-    'writes-nothing.txt': { code: 'TRANSFORM_NO_OUTPUT', attempts: 2, message: /without writing its output/ },
-    'writes-folder.txt': { code: 'TRANSFORM_NO_OUTPUT', attempts: 2 },
+    'writes-nothing.txt': { code: 'NO_OUTPUT', attempts: 1, message: /without writing its output/ },
+    'writes-folder.txt': { code: 'NO_OUTPUT', attempts: 1 },
     'hangs.txt': { code: 'STAGE_TIMEOUT', attempts: 2 },
     'permanent.txt': { code: 'NOT_AN_INVOICE', attempts: 1, message: /not a valid invoice/ },
   };

@@ -212,6 +212,11 @@ export class Sandbox {
     }
   }
 
+  /** True when a file or folder (or a link, even a broken one) is at `rel`. */
+  exists(rel: string): boolean {
+    return fs.lstatSync(this.path(rel), { throwIfNoEntry: false }) !== undefined;
+  }
+
   /** Removes a file or folder inside the sandbox; missing is fine. */
   rm(rel: string): void {
     fs.rmSync(this.path(rel), { recursive: true, force: true });

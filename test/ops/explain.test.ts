@@ -50,7 +50,7 @@ describe('sluice explain', () => {
     const fresh = await explain('inbox/good.txt');
     assert.deepEqual(fresh['inputs'][0], {
       pipeline: 'p', inputDir: box.path('inbox'), relPath: 'good.txt', matches: true, excludedBy: null, state: 'new',
-      live: null, record: null, location: null,
+      live: null, record: null, location: null, missingOutput: null, marker: null,
     });
     assert.equal((await box.run(['run', '-c', config])).code, 1);
 

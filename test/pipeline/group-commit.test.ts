@@ -65,16 +65,21 @@ describe('GroupCommit', () => {
     const temp = path.join(dir, 'out', '.tmp', `${name}.tmp`);
     fs.writeFileSync(temp, `result of ${name}`);
     const pipeline = {
-      name: 'p', hash: 'h', output: { mode: 'replace' }, onSuccess: { kind: onSuccess }, onFailure: { kind: 'keep' },
-      input: { dir: path.join(dir, 'in') },
+      name: 'p', hash: 'h', output: { mode: 'replace', conflict: 'replace', marker: null, dir: path.join(dir, 'out') }, onSuccess: { kind: onSuccess }, onFailure: { kind: 'keep' },
+      input: { dir: path.join(dir, 'in'), marker: null },
     } as unknown as Job['pipeline'];
     const job: Job = { kind: 'process', pipeline, relPath: name, absPath: input, fingerprint: fingerprintOf(fs.lstatSync(input)), queuedAt: 0 };
-    return { job, temp, durable: false, final: path.join(dir, 'out', 'sub', final), attempts: 1 };
+    return { job, result: { kind: 'file', temp, durable: false }, target: { kind: 'file', final: path.join(dir, 'out', 'sub', final) }, marker: null, attempts: 1 };
+  }
+
+  /** The output path of a file item. */
+  function finalOf(i: CommitItem): string {
+    return (i.target as { final: string }).final;
   }
 
   test('a lone file commits at once when nothing else is busy, however long the window', async () => {
     const g = group({ busy: 0, windowMs: 3_600_000 });
-    const record = await g.commit(item('a'));
+    const { record } = await g.commit(item('a'));
     assert.equal(record.status, 'done');
     assert.equal(fs.readFileSync(path.join(dir, 'out', 'sub', 'a'), 'utf8'), 'result of a');
     assert.deepEqual(store.groups, [1]);
@@ -109,7 +114,7 @@ describe('GroupCommit', () => {
     const results = await Promise.allSettled([g.commit(item('a')), g.commit(changed), g.commit(item('b'))]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     assert.equal((results[1] as PromiseRejectedResult).reason.code, 'INPUT_CHANGED');
-    assert.equal(fs.existsSync(changed.final), false, 'nothing published for it');
+    assert.equal(fs.existsSync(finalOf(changed)), false, 'nothing published for it');
     assert.deepEqual(store.groups, [2]);
     assert.equal(store.get('p', 'changed'), undefined);
   });
@@ -124,15 +129,15 @@ describe('GroupCommit', () => {
   test('a batch waits for an output lock held elsewhere, and emits lock-wait and committed for each file', async () => {
     const g = group({ busy: 0 });
     const a = item('a');
-    const held = await locks.acquire(a.final);
+    const held = await locks.acquire(finalOf(a));
     const commit = g.commit(a);
     const committing = track(commit);
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(committing.state, 'pending');
-    assert.equal(fs.existsSync(a.final), false);
+    assert.equal(fs.existsSync(finalOf(a)), false);
     held();
     await commit;
-    assert.equal(fs.readFileSync(a.final, 'utf8'), 'result of a');
+    assert.equal(fs.readFileSync(finalOf(a), 'utf8'), 'result of a');
     assert.equal(locks.size, 0, 'every lock released');
     assert.deepEqual(events.filter((e) => e.type === 'lock-wait' || e.type === 'committed').map((e) => e.type), ['lock-wait', 'committed']);
   });

@@ -1,13 +1,14 @@
 import { explain, type AsInput, type Explanation, type RecordView } from '../../app/explain.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../errors.js';
+import { writeOut } from '../stdout.js';
 import { duration } from '../table.js';
 
 /** `sluice explain <path>`: why a file was (not) processed, where it is in the pipeline, what produced an output. */
 export async function explainCommand(target: string, options: { config?: string; json?: boolean }): Promise<number> {
   const config = await loadConfig({ config: options.config });
   const explanation = await explain(config, target);
-  process.stdout.write(options.json ? `${JSON.stringify(explanation)}\n` : `${describeExplanation(explanation)}\n`);
+  await writeOut(options.json ? `${JSON.stringify(explanation)}\n` : `${describeExplanation(explanation)}\n`);
   return ExitCode.ok;
 }
 
@@ -52,9 +53,16 @@ function stateLine(i: AsInput): string {
   switch (i.state) {
     case 'unchanged': return `unchanged since ${recordLine(r!)}`;
     case 'done': return recordLine(r!);
-    case 'failed': return `${recordLine(r!)}; not retried until it changes (or sluice retry)`;
-    case 'changed':
-      return `${r ? recordLine(r) : ''}; ${r && !r.currentVersion ? 'the pipeline changed' : 'the input changed'} since: it will be processed again`;
+    case 'failed':
+      return r!.error?.kind === 'transient'
+        ? `${recordLine(r!)}; a transient failure: the next run or rescan tries it again`
+        : `${recordLine(r!)}; not retried until it changes (or sluice retry)`;
+    case 'changed': {
+      const why = i.missingOutput !== null ? `its output ${i.missingOutput} is missing`
+        : r && !r.currentVersion ? 'the pipeline changed since' : 'the input changed since';
+      return `${r ? `${recordLine(r)}; ` : ''}${why}: it will be processed again`;
+    }
+    case 'waiting': return `settled, but waiting for its ready marker ${i.marker} (input.marker): processed once that exists`;
     case 'new': return 'not processed yet: it will be once it has settled';
     default: return 'not there, and the state store has no record of it';
   }

@@ -5,6 +5,7 @@ import { showProgress } from '../progress.js';
 import { ReportFile } from '../report-file.js';
 import { openSession, type GlobalOptions } from '../session.js';
 import { onStopSignals } from '../signals.js';
+import { writeOut } from '../stdout.js';
 
 export interface RunOptions {
   readonly config?: string;
@@ -33,7 +34,7 @@ export async function runCommand(options: RunOptions, global: GlobalOptions): Pr
         stopProgress();
       }
       const { report, interrupted } = result;
-      if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      if (options.json) await writeOut(`${JSON.stringify(report)}\n`);
       else session.logger.info(`run done: ${report.processed} processed, ${report.unchanged} unchanged, ${report.failed} failed`, { durationMs: report.durationMs });
       await reportFile?.write(report);
       if (interrupted) return ExitCode.interrupted;
@@ -50,16 +51,17 @@ async function dryRun(config: Parameters<typeof planRun>[0], json: boolean, repo
   const planned = await planRun(config);
   await reportFile?.write({ dryRun: true, files: planned });
   if (json) {
-    process.stdout.write(`${JSON.stringify({ dryRun: true, files: planned })}\n`);
+    await writeOut(`${JSON.stringify({ dryRun: true, files: planned })}\n`);
     return ExitCode.ok;
   }
   for (const f of planned) {
     const what = f.action === 'process' ? `process  ${f.pipeline}: ${f.path} -> ${f.output ?? '(output path escapes output.dir)'}; input: ${f.onSuccess}`
       : f.action === 'dispose' ? `dispose  ${f.pipeline}: ${f.path} (already processed; input: ${f.onSuccess})`
+      : f.action === 'waiting' ? `waiting  ${f.pipeline}: ${f.path} (for its ready marker, input.marker)`
       : `${f.action === 'unchanged' ? 'unchanged' : 'failed before, unchanged'}  ${f.pipeline}: ${f.path}`;
-    process.stdout.write(`${what}\n`);
+    await writeOut(`${what}\n`);
   }
   const count = planned.filter((f) => f.action === 'process').length;
-  process.stdout.write(`dry run: ${count} file(s) would be processed; nothing was changed\n`);
+  await writeOut(`dry run: ${count} file(s) would be processed; nothing was changed\n`);
   return ExitCode.ok;
 }
