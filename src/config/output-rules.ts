@@ -39,7 +39,8 @@ function stageRules(stage: ResolvedStage, at: string, last: boolean, folder: boo
     problems.push(`${command}: {out} (or stdout: true) writes one file, but output.path is a folder: have the program write into {outDir}`);
   }
   if (folder && last && stage.transform.fillsFolders !== true) {
-    problems.push(`${at}.use: ${stage.use} writes one file; the last stage of a folder-output pipeline must fill {outDir}: use exec or a transform module`);
+    problems.push(`${at}.use: ${stage.use} writes one file; the last stage of a folder-output pipeline must fill {outDir}: ` +
+      'use exec or a transform module');
   }
   if (last && stage.ext !== null) {
     problems.push(`${at}.ext: only a stage that another stage follows takes ext; the last stage's extension is output.path's`);

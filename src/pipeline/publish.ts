@@ -88,7 +88,9 @@ export interface Publishing {
  * Prepares every plan (see prepare), makes the removed markers durable, then renames each plan's outputs into place, in
  * order. A plan that fails is rejected alone and left out; returns the others, in batch order, with their outputs.
  */
-export async function publishAll<P extends Publishing>(batch: readonly P[], o: { durability: Durability; dirs: DirCache }): Promise<{ p: P; outputs: string[] }[]> {
+export async function publishAll<P extends Publishing>(
+  batch: readonly P[], o: { durability: Durability; dirs: DirCache },
+): Promise<{ p: P; outputs: string[] }[]> {
   const ready: P[] = [];
   const markerDirs: string[] = [];
   await Promise.all(batch.map(async (p) => {

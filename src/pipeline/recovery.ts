@@ -48,7 +48,10 @@ async function settleFinishes(config: ResolvedConfig, store: StateStore, events:
     await runFinishes(owing.map((r) => ({ finish: r.finish!, root: roots.get(r.pipeline) ?? null })), new DirCache(),
       (dirs) => Promise.all(dirs.map((d) => fsyncDir(d))).then(() => {}));
   } catch (err) {
-    events.emit({ type: 'warning', code: 'FINISH_FAILED', message: `could not finish ${owing.length} commit(s) at start: ${describe(err)}; the next scan tries again` });
+    events.emit({
+      type: 'warning', code: 'FINISH_FAILED',
+      message: `could not finish ${owing.length} commit(s) at start: ${describe(err)}; the next scan tries again`,
+    });
     return;
   }
   store.markAllFinished(owing);

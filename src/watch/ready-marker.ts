@@ -22,7 +22,8 @@ export class ReadyMarker {
     this.#template = template;
     const keys = template.parts.filter((p) => 'key' in p);
     this.folder = keys.length === 0;
-    this.#pattern = new RegExp(`^${template.parts.map((p) => ('literal' in p ? escape(p.literal) : p.key === 'ext' ? '(?:\\.[^.]*)?' : '.+')).join('')}$`, 's');
+    const pattern = template.parts.map((p) => ('literal' in p ? escape(p.literal) : p.key === 'ext' ? '(?:\\.[^.]*)?' : '.+'));
+    this.#pattern = new RegExp(`^${pattern.join('')}$`, 's');
     const [first, second, third] = template.parts;
     const literal = (p: typeof first) => (p !== undefined && 'literal' in p ? p.literal : null);
     const baseAt = template.parts.findIndex((p) => 'key' in p && p.key === 'base');

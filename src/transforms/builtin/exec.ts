@@ -31,17 +31,20 @@ const schema = z.strictObject({
   env: z.record(z.string(), z.string({ error: 'expected a string value' }), { error: 'expected a map of NAME: value' })
     .superRefine((env, ctx) => {
       for (const name of Object.keys(env)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a variable name (letters, digits, _)' });
-        else if (name.startsWith('SLUICE_')) ctx.addIssue({ code: 'custom', path: [name], message: 'SLUICE_* variables are set by sluice and cannot be overridden' });
+        const problem = !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? 'expected a variable name (letters, digits, _)'
+          : name.startsWith('SLUICE_') ? 'SLUICE_* variables are set by sluice and cannot be overridden' : null;
+        if (problem !== null) ctx.addIssue({ code: 'custom', path: [name], message: problem });
       }
     })
     .default({}),
   /** The program's working folder, relative to the config file's folder. @default the config file's folder */
   cwd: z.string().min(1, 'expected a folder path').optional(),
   /** Exit codes that mean "this input is invalid": the file fails at once instead of being retried. */
-  permanentExitCodes: z.array(z.number().int('expected whole exit codes').min(1, 'expected exit codes from 1 to 255 (0 is success)').max(255, 'expected exit codes from 1 to 255'), {
-    error: 'expected a list of exit codes',
-  }).default([]),
+  permanentExitCodes: z.array(
+    z.number().int('expected whole exit codes').min(1, 'expected exit codes from 1 to 255 (0 is success)')
+      .max(255, 'expected exit codes from 1 to 255'),
+    { error: 'expected a list of exit codes' },
+  ).default([]),
 });
 
 export type ExecOptions = Omit<z.output<typeof schema>, 'cwd'> & { readonly cwd: string };
