@@ -6,16 +6,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Corpus, Input } from './corpus.js';
+import { folderProblems, markerProblem } from './folder-checks.js';
 import type { Layout, Mode } from './layout.js';
+import { bytesOrNull as readOrNull, filesUnder, tempDir } from './mount-files.js';
 
 export const appendName = 'all.log';
-const tempDir = '.sluice-tmp';
 /** What sluice keeps in its state directory: the SQLite store and its companions, the instance lock and its note. */
 const stateFiles = /^(state\.db|instance\.lock)(-wal|-shm|-journal)?$|^instance\.json$|^control\.sock$/;
 
 /**
  * Right after a cut (and restart), before sluice runs again: every durable input is somewhere, byte-identical; a
- * deleted one already has its output; nothing the test does not know is in the inbox.
+ * deleted one already has its output (a folder output's input, an archived one too: disposal comes after the marker);
+ * nothing the test does not know is in the inbox; a folder output's outbox holds no partial part and no partial folder
+ * under a marker (see folderProblems).
  */
 export function checkAfterCut(l: Layout, mode: Mode, corpus: Corpus): string[] {
   const v: string[] = [];
@@ -23,19 +26,20 @@ export function checkAfterCut(l: Layout, mode: Mode, corpus: Corpus): string[] {
   for (const input of corpus.inputs.values()) {
     const inInbox = compare(v, path.join(l.inbox, input.rel), input, 'inbox');
     const inArchive = mode.onSuccess === 'moveTo' && compare(v, path.join(l.archive, input.rel), input, 'archive');
-    if (inInbox || inArchive) continue;
-    if (mode.onSuccess !== 'delete') {
+    if (inInbox || (inArchive && mode.output !== 'folder')) continue;
+    if (!inArchive && mode.onSuccess !== 'delete') {
       v.push(`input ${input.rel} lost: in neither the inbox nor ${mode.onSuccess === 'moveTo' ? 'the archive' : 'anywhere'}`);
     } else if (mode.output === 'append') {
       if (!log?.includes(input.content)) v.push(`input ${input.rel} deleted, but its block is not in ${appendName}`);
     } else {
-      const problem = outputProblem(l, mode, input);
-      if (problem) v.push(`input ${input.rel} deleted, but ${problem}`);
+      const problem = mode.output === 'folder' ? markerProblem(l, input) : outputProblem(l, mode, input);
+      if (problem) v.push(`input ${input.rel} ${inArchive ? 'archived' : 'deleted'}, but ${problem}`);
     }
   }
   for (const rel of filesUnder(l.inbox)) {
     if (!corpus.inputs.has(rel)) v.push(`unexpected file inbox/${rel}`);
   }
+  if (mode.output === 'folder') v.push(...folderProblems(l, corpus, false));
   return v;
 }
 
@@ -48,12 +52,13 @@ export function checkConverged(l: Layout, mode: Mode, corpus: Corpus): string[] 
     if (mode.onSuccess === 'keep' && !inInbox) v.push(`input ${input.rel} lost: not in the inbox (keep)`);
     if (mode.onSuccess !== 'keep' && inInbox) v.push(`input inbox/${input.rel} still there after the run (${mode.onSuccess})`);
     if (mode.onSuccess === 'moveTo' && !inInbox && !inArchive) v.push(`input ${input.rel} lost: in neither the inbox nor the archive`);
-    if (mode.output !== 'append') {
+    if (mode.output === 'gzip' || mode.output === 'copy') {
       const problem = outputProblem(l, mode, input);
       if (problem) v.push(problem);
     }
   }
   if (mode.output === 'append') v.push(...appendProblems(readOrNull(path.join(l.outbox, appendName)), corpus));
+  if (mode.output === 'folder') v.push(...folderProblems(l, corpus, true));
   v.push(...unexpected(l, mode, corpus));
   return v;
 }
@@ -115,7 +120,7 @@ export function appendProblems(log: Buffer | null, corpus: Corpus): string[] {
   return v;
 }
 
-/** Files on the mount that the mode does not account for. */
+/** Files on the mount that the mode does not account for (a folder output's outbox: see folderProblems). */
 function unexpected(l: Layout, mode: Mode, corpus: Corpus): string[] {
   const v: string[] = [];
   const expectOut = new Set<string>();
@@ -124,7 +129,7 @@ function unexpected(l: Layout, mode: Mode, corpus: Corpus): string[] {
     else if (mode.output === 'copy') expectOut.add(input.rel);
   }
   if (mode.output === 'append' && corpus.size > 0) expectOut.add(appendName);
-  for (const rel of filesUnder(l.outbox)) {
+  for (const rel of mode.output === 'folder' ? [] : filesUnder(l.outbox)) {
     if (rel.startsWith(`${tempDir}/`)) v.push(`leftover temp file outbox/${rel}`);
     else if (!expectOut.has(rel)) v.push(`unexpected file outbox/${rel}`);
   }
@@ -144,33 +149,4 @@ function compare(v: string[], file: string, input: Input, where: string): boolea
   if (data === null) return false;
   if (!data.equals(input.content)) v.push(`${where}/${input.rel} is not the input: ${data.length} bytes, want ${input.content.length}`);
   return true;
-}
-
-function readOrNull(file: string): Buffer | null {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-/** Every non-directory under `dir`, relative and `/`-separated; [] when `dir` does not exist. */
-export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, prefix: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out.push(`${prefix}${e.name}`);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }

@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SluiceProcess } from '../test/helpers/process.js';
-import { checkAfterCut, checkConverged, filesUnder } from './checks.js';
+import { checkAfterCut, checkConverged } from './checks.js';
 import { Corpus } from './corpus.js';
-import { configFor, layoutOf, type Layout, type Mode } from './layout.js';
+import { configFor, layoutOf, markerName, type Layout, type Mode } from './layout.js';
 import { finish, further, tail } from './finish.js';
+import { countFiles, filesUnder } from './mount-files.js';
 import { Powerfs } from './powerfs.js';
 import { Progress } from './progress.js';
 import { rngFor, type Rng } from './seed.js';
@@ -164,6 +165,7 @@ export class PowerCase {
     const { inbox, outbox } = this.#layout;
     const spec = this.#spec;
     if (spec.onSuccess !== 'keep') return countFiles(inbox) === 0;
+    if (spec.output === 'folder') return filesUnder(outbox).filter((f) => f.endsWith(`/${markerName}`)).length >= this.#corpus.size;
     if (spec.output === 'append') return (fs.statSync(path.join(outbox, 'all.log'), { throwIfNoEntry: false })?.size ?? 0) >= this.#corpus.bytes;
     return countFiles(outbox) >= this.#corpus.size;
   }
@@ -198,9 +200,4 @@ export class PowerCase {
     await this.#pfs.unmount();
     fs.rmSync(this.#tmp, { recursive: true, force: true });
   }
-}
-
-/** Files under `dir`, temp files excluded. */
-function countFiles(dir: string): number {
-  return filesUnder(dir).filter((f) => !f.startsWith('.sluice-tmp/')).length;
 }

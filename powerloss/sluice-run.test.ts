@@ -4,10 +4,13 @@ import type { CaseSpec } from './scenario.js';
 
 // `sluice run` on powerfs, the power cut at random moments (seeded: SLUICE_POWERLOSS_SEED=<n> replays a run), then
 // run to completion: every durable input kept or disposed of as configured, every output exactly right, nothing else.
-// Before each start after the first, 60 more inputs are added durably.
+// Before each start after the first, 60 more inputs are added durably (30 for a folder output).
 
 const run = (output: CaseSpec['output'], onSuccess: CaseSpec['onSuccess'], premade: boolean, flush?: 'syncfs'): CaseSpec =>
   ({ command: 'run', output, onSuccess, premade, files: 200, cuts: 5, perRound: 60, ...(flush && { flush }) });
+// A folder output leaves a file per 256 bytes of input (layout's partBytes): fewer inputs, 100 and 30 a round.
+const folder = (onSuccess: CaseSpec['onSuccess'], premade: boolean): CaseSpec =>
+  ({ ...run('folder', onSuccess, premade), files: 100, perRound: 30 });
 
 powerfsSuite('power loss: sluice run', () => {
   powerCases('run', {
@@ -21,5 +24,7 @@ powerfsSuite('power loss: sluice run', () => {
     'gzip, delete, syncfs': run('gzip', 'delete', false, 'syncfs'),
     'gzip, moveTo, syncfs': run('gzip', 'moveTo', true, 'syncfs'),
     'copy, keep, syncfs': run('copy', 'keep', false, 'syncfs'),
+    // A folder output ("{relDir}/{name}/" split into parts, "_SUCCESS" marker); watch has one on the syncfs path.
+    'folder, delete': folder('delete', false),
   });
 });

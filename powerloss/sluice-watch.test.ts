@@ -3,11 +3,14 @@ import { powerfsSuite } from './powerfs.js';
 import type { CaseSpec } from './scenario.js';
 
 // `sluice watch` on powerfs while the test keeps adding inputs durably (written, fsynced, renamed into place, folder
-// fsynced: only then counted; 60 per start), the power cut at random moments, restarted each time; finally watched
-// until idle and stopped with SIGTERM. The same contract as for `run`, to the byte.
+// fsynced: only then counted; 60 per start, 30 for a folder output), the power cut at random moments, restarted each
+// time; finally watched until idle and stopped with SIGTERM. The same contract as for `run`, to the byte.
 
 const watch = (output: CaseSpec['output'], onSuccess: CaseSpec['onSuccess'], premade: boolean, flush?: 'syncfs'): CaseSpec =>
   ({ command: 'watch', output, onSuccess, premade, files: 150, cuts: 5, perRound: 60, ...(flush && { flush }) });
+// A folder output leaves a file per 256 bytes of input (layout's partBytes): fewer inputs, 100 and 30 a round.
+const folder = (onSuccess: CaseSpec['onSuccess'], premade: boolean, flush?: 'syncfs'): CaseSpec =>
+  ({ ...watch('folder', onSuccess, premade, flush), files: 100, perRound: 30 });
 
 powerfsSuite('power loss: sluice watch', () => {
   powerCases('watch', {
@@ -20,5 +23,8 @@ powerfsSuite('power loss: sluice watch', () => {
     // The group commit's syncfs path, with powerfs' whole-fs sync as the syncfs.
     'gzip, moveTo, syncfs': watch('gzip', 'moveTo', false, 'syncfs'),
     'copy, delete, syncfs': watch('copy', 'delete', true, 'syncfs'),
+    // Folder outputs ("{relDir}/{name}/" split into parts, "_SUCCESS" marker), one on the syncfs path.
+    'folder, moveTo': folder('moveTo', true),
+    'folder, delete, syncfs': folder('delete', false, 'syncfs'),
   });
 });
