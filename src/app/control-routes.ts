@@ -45,7 +45,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
     'GET /file': ({ query }) => ({ status: 200, body: liveFile(o, query.get('pipeline') ?? '', query.get('path') ?? '') }),
     // Clears a recorded failure so the input, once moved back, is processed again. The daemon is the one writer of
     // its store while it runs: `sluice retry` asks it here instead of writing itself.
-    'POST /retry': ({ body }) => {
+    'POST /retry': async ({ body }) => {
       const { pipeline, path } = (body ?? {}) as { pipeline?: unknown; path?: unknown };
       if (typeof pipeline !== 'string' || typeof path !== 'string') {
         return { status: 400, body: { error: 'expected { pipeline, path }' } };
@@ -53,9 +53,9 @@ export function controlRoutes(o: RoutesOptions): Routes {
       if (!o.runtime.config.pipelines.some((p) => p.name === pipeline)) {
         return { status: 404, body: { error: `the daemon has no pipeline named ${pipeline}` } };
       }
-      const record = o.runtime.store.get(pipeline, path);
+      const record = await o.runtime.store.get(pipeline, path);
       const cleared = record?.status === 'failed';
-      if (cleared) o.runtime.store.delete(pipeline, path);
+      if (cleared) await o.runtime.store.delete(pipeline, path);
       return { status: 200, body: { cleared } };
     },
   };

@@ -36,7 +36,7 @@ export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
         } catch {
           continue;
         }
-        const { decision } = await upToDate(p, relPath, fingerprintOf(stat), store.get(p.name, relPath));
+        const { decision } = await upToDate(p, relPath, fingerprintOf(stat), await store.get(p.name, relPath));
         const marker = readyMarkerOf(p);
         const waiting = decision === 'process' && marker !== null && !fs.existsSync(path.join(p.input.dir, marker.pathFor(relPath)));
         const action = waiting ? 'waiting' : decision;
@@ -54,7 +54,7 @@ export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return planned;
 }

@@ -96,16 +96,16 @@ export async function explain(config: ResolvedConfig, target: string, cwd = proc
       inputs.push(live ? { ...input, live, state: live.state } : input);
     }
     const byName = new Map(config.pipelines.map((p) => [p.name, p]));
-    const outputOf = store.producersOf(abs, maxProducers).map((r): AsOutput => {
+    const outputOf = (await store.producersOf(abs, maxProducers)).map((r): AsOutput => {
       const p = byName.get(r.pipeline);
       return {
         pipeline: r.pipeline, relPath: r.relPath, input: p ? path.join(p.input.dir, r.relPath) : r.relPath,
         version: r.hash, currentVersion: p?.hash === r.hash, at: new Date(r.updatedAt).toISOString(),
       };
     });
-    return { path: abs, exists: fs.existsSync(abs), daemon, inputs, outputOf, moved: asMoved(config, abs, store) };
+    return { path: abs, exists: fs.existsSync(abs), daemon, inputs, outputOf, moved: await asMoved(config, abs, store) };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -121,7 +121,7 @@ async function asInput(p: ResolvedPipeline, abs: string, store: StateStore): Pro
   const relPath = path.relative(p.input.dir, abs).split(path.sep).join('/');
   const verdict = createFilter(p).file(relPath);
   if (!verdict.ok) return { ...base, ...none, relPath, excludedBy: verdict.rule };
-  const record = store.get(p.name, relPath);
+  const record = await store.get(p.name, relPath);
   const stat = lstat(abs);
   let state: InputState;
   let missingOutput: string | null = null;
@@ -161,14 +161,14 @@ function location(p: ResolvedPipeline, relPath: string, abs: string, record: Fil
   return { path: moved, exists: fs.existsSync(moved), sidecar: sidecar !== null && fs.existsSync(sidecar) ? sidecar : null };
 }
 
-function asMoved(config: ResolvedConfig, abs: string, store: StateStore): AsMoved[] {
+async function asMoved(config: ResolvedConfig, abs: string, store: StateStore): Promise<AsMoved[]> {
   const found: AsMoved[] = [];
   for (const p of config.pipelines) {
     for (const [as, d] of [['archived', p.onSuccess], ['quarantined', p.onFailure]] as const) {
       if (d.kind !== 'move' || abs === d.dir || !isWithin(d.dir, abs)) continue;
       let relPath = path.relative(d.dir, abs).split(path.sep).join('/');
       if (as === 'quarantined' && relPath.endsWith('.error.json')) relPath = relPath.slice(0, -'.error.json'.length);
-      const record = store.get(p.name, relPath);
+      const record = await store.get(p.name, relPath);
       const sidecar = as === 'quarantined' ? path.join(d.dir, `${relPath}.error.json`) : null;
       if (!record && !(sidecar !== null && fs.existsSync(sidecar))) continue;
       found.push({

@@ -35,7 +35,7 @@ export async function planRetry(config: ResolvedConfig, targets: readonly string
   try {
     const found = all ? await quarantinedAll(config) : [];
     for (const target of targets) {
-      const item = quarantinedAt(config, path.resolve(cwd, target), store);
+      const item = await quarantinedAt(config, path.resolve(cwd, target), store);
       if (item) found.push(item);
       else problems.push(`${target} is not a quarantined input: no onFailure.moveTo folder holds it with its ${sidecarSuffix} sidecar or a recorded failure`);
     }
@@ -45,7 +45,7 @@ export async function planRetry(config: ResolvedConfig, targets: readonly string
       items.set(item.quarantined, item);
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return { items: [...items.values()], problems };
 }
@@ -63,7 +63,7 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
       if (daemon) await controlRequest(config.stateDir, 'POST', '/retry', { pipeline: item.pipeline, path: item.relPath });
       else if (fs.existsSync(path.join(config.stateDir, 'state.db'))) {
         store ??= new SqliteStore(config.stateDir);
-        if (store.get(item.pipeline, item.relPath)?.status === 'failed') store.delete(item.pipeline, item.relPath);
+        if ((await store.get(item.pipeline, item.relPath))?.status === 'failed') await store.delete(item.pipeline, item.relPath);
       }
       await moveBack(item.quarantined, item.input);
       await moveMarkerBack(config, item);
@@ -71,7 +71,7 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
       done(item);
     }
   } finally {
-    store?.close();
+    await store?.close();
   }
   return daemon?.pid ?? null;
 }
@@ -93,7 +93,7 @@ async function moveMarkerBack(config: ResolvedConfig, item: RetryItem): Promise<
 }
 
 /** The quarantined input a path names, if it names one. */
-function quarantinedAt(config: ResolvedConfig, abs: string, store: StateStore): RetryItem | null {
+async function quarantinedAt(config: ResolvedConfig, abs: string, store: StateStore): Promise<RetryItem | null> {
   const candidates: RetryItem[] = [];
   for (const p of config.pipelines) {
     if (p.onFailure.kind !== 'move') continue;
@@ -106,9 +106,11 @@ function quarantinedAt(config: ResolvedConfig, abs: string, store: StateStore): 
       candidates.push(item(p, p.onFailure.dir, relPath));
     }
   }
-  const quarantined = candidates.filter((c) => lstat(c.quarantined)?.isFile() &&
-    (sidecarPipeline(c.sidecar) === c.pipeline || store.get(c.pipeline, c.relPath)?.status === 'failed'));
-  return quarantined[0] ?? null;
+  for (const c of candidates) {
+    if (!lstat(c.quarantined)?.isFile()) continue;
+    if (sidecarPipeline(c.sidecar) === c.pipeline || (await store.get(c.pipeline, c.relPath))?.status === 'failed') return c;
+  }
+  return null;
 }
 
 /** Every quarantined input: each sidecar in an onFailure.moveTo folder whose input is beside it. */

@@ -49,7 +49,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     await makeInputDirs(o.config);
     return new OpenRuntime(o, lock, store);
   } catch (err) {
-    store?.close();
+    await store?.close();
     lock.release();
     throw err;
   }
@@ -110,7 +110,7 @@ class OpenRuntime implements Runtime {
       await Promise.all([this.#engine.drain(graceMs), ...[...this.#retiring].map((e) => drainRetired(e, graceMs))]);
       await removeEmptyTempDirs(this.#config);
     } finally {
-      this.store.close();
+      await this.store.close();
       this.#lock.release();
     }
   }

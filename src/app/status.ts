@@ -23,7 +23,7 @@ export async function readStatus(config: ResolvedConfig): Promise<Status> {
   if (live !== null) return live;
   const store = openStoreReadOnly(config.stateDir);
   try {
-    const counts = new Map(store.counts().map((c) => [c.pipeline, c]));
+    const counts = new Map((await store.counts()).map((c) => [c.pipeline, c]));
     return {
       running: false, stateDir: config.stateDir, config: config.file,
       pipelines: config.pipelines.map((p) => {
@@ -32,6 +32,6 @@ export async function readStatus(config: ResolvedConfig): Promise<Status> {
       }),
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -65,7 +65,7 @@ export async function admit(file: Candidate, o: AdmitOptions, signal: AbortSigna
 
 async function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint'], o: AdmitOptions): Promise<Job | null> {
   const { pipeline, relPath } = file;
-  const record = o.store.get(pipeline.name, relPath);
+  const record = await o.store.get(pipeline.name, relPath);
   const base = { pipeline, relPath, absPath, fingerprint, queuedAt: Date.now() };
   const { decision } = await upToDate(pipeline, relPath, fingerprint, record);
   if (decision === 'process') return (await markerMissing(file, o.events)) ? null : { kind: 'process', ...base };

@@ -64,14 +64,14 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
  */
 async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord> {
   const size = await sizeOf(ctx.final);
-  ctx.store.beginAppend({ path: ctx.final, size: size ?? absentSize });
+  await ctx.store.beginAppend({ path: ctx.final, size: size ?? absentSize });
   try {
     if (size === null) await renameInto(ctx.temp, ctx.final, ctx.dirs);
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
     const record = doneRecord(ctx.job, [ctx.final], ctx.attempts);
-    ctx.store.put(record, ctx.final);
+    await ctx.store.put(record, ctx.final);
     return record;
   } catch (err) {
     if (err instanceof SluiceError && err.kind === 'fatal') throw err;
@@ -86,7 +86,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
         `(${(cutErr as Error).message}); sluice stops, and the next start cuts it back`,
         { kind: 'fatal', cause: cutErr, context: { path: ctx.final } });
     }
-    ctx.store.endAppend(ctx.final);
+    await ctx.store.endAppend(ctx.final);
     throw err;
   }
 }

@@ -36,5 +36,5 @@ export async function disposeBatch(items: readonly { job: Job; record: FileRecor
     return;
   }
   for (const _ of disposed) crashPoint('after-dispose');
-  ctx.store.markAllDisposed(disposed.map((m) => ({ pipeline: m.job.pipeline.name, relPath: m.job.relPath })));
+  await ctx.store.markAllDisposed(disposed.map((m) => ({ pipeline: m.job.pipeline.name, relPath: m.job.relPath })));
 }

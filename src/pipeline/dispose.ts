@@ -34,7 +34,7 @@ export async function dispose(job: Job, record: FileRecord, ctx: DisposeContext)
   if (folders === null) return;
   await Promise.all(folders.map((dir) => ctx.dirs.sync(dir)));
   crashPoint('after-dispose');
-  ctx.store.markDisposed(job.pipeline.name, job.relPath);
+  await ctx.store.markDisposed(job.pipeline.name, job.relPath);
 }
 
 /**

@@ -68,14 +68,10 @@ export class GroupCommit {
   }
 
   /** Publishes one result; resolves once its input is disposed of (or that failed, reported). */
-  commit(item: CommitItem): Promise<Committed> {
+  async commit(item: CommitItem): Promise<Committed> {
+    const plan = await planOf(item, this.#o.store);
     return new Promise((resolve, reject) => {
-      try {
-        this.#pending.push({ plan: planOf(item, this.#o.store), resolve, reject });
-      } catch (err) {
-        reject(err);
-        return;
-      }
+      this.#pending.push({ plan, resolve, reject });
       this.#schedule();
     });
   }
@@ -130,7 +126,7 @@ export class GroupCommit {
       const placed = await publishAll(batch, this.#o);
       await this.#o.durability.dirs(placed.flatMap(({ outputs }) => outputs.map((o) => path.dirname(o))));
       const records = placed.map(({ p, outputs }) => doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, staleFinish(p.plan, outputs)));
-      this.#o.store.putAll(records);
+      await this.#o.store.putAll(records);
       for (const _ of placed) crashPoint('after-record');
       await this.#finish(placed.map(({ p }, n) => ({ record: records[n]!, root: p.plan.item.job.pipeline.output.dir })));
       releaseAll(releases);
@@ -169,7 +165,7 @@ export class GroupCommit {
     const owing = done.filter(({ record }) => record.finish != null);
     if (owing.length === 0) return;
     await runFinishes(owing.map(({ record, root }) => ({ finish: record.finish!, root })), this.#o.dirs, (d) => this.#o.durability.dirs(d));
-    this.#o.store.markAllFinished(owing.map(({ record }) => record));
+    await this.#o.store.markAllFinished(owing.map(({ record }) => record));
   }
 }
 

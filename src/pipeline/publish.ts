@@ -41,13 +41,13 @@ export interface Plan {
 }
 
 /** The plan of `item`. Reads the previous record only when it matters: conflicts, folder outputs, markers. */
-export function planOf(item: CommitItem, store: StateStore): Plan {
+export async function planOf(item: CommitItem, store: StateStore): Promise<Plan> {
   const { job, result, target } = item;
   const moves: Move[] = result.kind === 'file'
     ? [{ temp: result.temp, final: (target as { final: string }).final }]
     : result.files.map((f) => ({ temp: path.join(result.dir, f), final: path.join((target as { dir: string }).dir, f) }));
   const needsPrevious = job.pipeline.output.conflict !== 'replace' || target.kind === 'folder';
-  const previous = needsPrevious ? store.get(job.pipeline.name, job.relPath)?.outputs ?? [] : [];
+  const previous = needsPrevious ? (await store.get(job.pipeline.name, job.relPath))?.outputs ?? [] : [];
   const keys = new Set([...moves.map((m) => m.final), ...previous]);
   if (item.marker !== null) keys.add(item.marker);
   return { item, previous, moves, keys: [...keys], skipped: 0 };

@@ -23,13 +23,13 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
     const removed = await removeTempDir(dir);
     if (removed > 0) events.emit({ type: 'recovered', what: `${removed} orphaned temp file(s)`, path: dir });
   }
-  for (const intent of store.appends()) {
+  for (const intent of await store.appends()) {
     try {
       await cutBack(intent.path, intent.size, events);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    store.endAppend(intent.path);
+    await store.endAppend(intent.path);
   }
   await settleFinishes(config, store, events);
   await settleDispositions(config, store, events);
@@ -42,7 +42,7 @@ export async function recover(config: ResolvedConfig, store: StateStore, events:
  */
 async function settleFinishes(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
   const roots = new Map(config.pipelines.map((p) => [p.name, p.output.dir]));
-  const owing = store.pendingFinishes(maxPendingDisposals);
+  const owing = await store.pendingFinishes(maxPendingDisposals);
   if (owing.length === 0) return;
   try {
     await runFinishes(owing.map((r) => ({ finish: r.finish!, root: roots.get(r.pipeline) ?? null })), new DirCache(),
@@ -54,7 +54,7 @@ async function settleFinishes(config: ResolvedConfig, store: StateStore, events:
     });
     return;
   }
-  store.markAllFinished(owing);
+  await store.markAllFinished(owing);
   events.emit({ type: 'recovered', what: `${owing.length} commit(s) whose stale outputs or completion marker were pending`, path: config.stateDir });
 }
 
@@ -83,7 +83,7 @@ async function cutBack(file: string, size: number, events: EventBus): Promise<vo
 async function settleDispositions(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
   const pipelines = new Map(config.pipelines.map((p) => [p.name, p]));
   const settled: InputKey[] = [];
-  for (const record of store.pendingDisposals(maxPendingDisposals)) {
+  for (const record of await store.pendingDisposals(maxPendingDisposals)) {
     const p = pipelines.get(record.pipeline);
     if (!p) continue;
     const input = path.join(p.input.dir, record.relPath);
@@ -95,5 +95,5 @@ async function settleDispositions(config: ResolvedConfig, store: StateStore, eve
     settled.push(record);
     events.emit({ type: 'recovered', what: 'a disposal that was done but not recorded', path: input });
   }
-  store.markAllDisposed(settled);
+  await store.markAllDisposed(settled);
 }

@@ -88,7 +88,7 @@ async function publish(planned: Planned[], ctx: BatchContext, general: number[])
     const results = await commitOnWorker(planned, ctx);
     done = planned.filter((p, i) => results[i]!.ok);
     for (const _ of done) crashPoint('after-rename');
-    ctx.store.putAll(done.map((p) => doneRecord(p.job, [p.final], 1)));
+    await ctx.store.putAll(done.map((p) => doneRecord(p.job, [p.final], 1)));
     for (const _ of done) crashPoint('after-record');
     emitPublished(planned, results, ctx);
   } catch (err) {
@@ -174,5 +174,5 @@ async function disposeAll(done: readonly Planned[], ctx: BatchContext): Promise<
     ctx.events.emit(moves[i]!.to === null ? { type: 'disposed', ...at, disposition: 'delete' } : { type: 'disposed', ...at, disposition: 'move', to: moves[i]!.to! });
     crashPoint('after-dispose');
   });
-  ctx.store.markAllDisposed(disposed.map((p) => ({ pipeline: p.job.pipeline.name, relPath: p.job.relPath })));
+  await ctx.store.markAllDisposed(disposed.map((p) => ({ pipeline: p.job.pipeline.name, relPath: p.job.relPath })));
 }

@@ -147,7 +147,7 @@ async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Prom
   try {
     for (const key of keys) releases.push(await ctx.locks.acquire(key, { signal: ctx.signal }));
     await runFinishes([{ finish, root: job.pipeline.output.dir }], ctx.dirs, (dirs) => Promise.all(dirs.map((d) => ctx.dirs.sync(d))).then(() => {}));
-    ctx.store.markAllFinished([record]);
+    await ctx.store.markAllFinished([record]);
   } catch (err) {
     const error = toSluiceError(err);
     if (error.kind === 'fatal') throw error;
@@ -167,7 +167,7 @@ async function fail(job: Job, stage: string, attempts: number, error: SluiceErro
     error: { code: error.code, message: error.message, kind: error.kind === 'transient' ? 'transient' : 'permanent' },
     updatedAt: Date.now(), disposed: job.pipeline.onFailure.kind === 'keep',
   };
-  ctx.store.put(record);
+  await ctx.store.put(record);
   await disposeSafely(job, record, ctx);
   return { type: 'failed', code: error.code, message: error.message, stage, attempts, errorClass: error.kind === 'permanent' ? 'permanent' : 'transient' };
 }

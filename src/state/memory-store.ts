@@ -5,65 +5,56 @@ export class MemoryStore implements StateStore {
   readonly #files = new Map<string, FileRecord>();
   readonly #appends = new Map<string, AppendIntent>();
 
-  get(pipeline: string, relPath: string): FileRecord | undefined {
+  async get(pipeline: string, relPath: string): Promise<FileRecord | undefined> {
     return this.#files.get(`${pipeline}\0${relPath}`);
   }
 
-  put(record: FileRecord, appendDone?: string): void {
-    this.#files.set(`${record.pipeline}\0${record.relPath}`, record);
+  async put(record: FileRecord, appendDone?: string): Promise<void> {
+    this.#put(record);
     if (appendDone !== undefined) this.#appends.delete(appendDone);
   }
 
-  putAll(records: readonly FileRecord[]): void {
-    for (const record of records) this.put(record);
+  async putAll(records: readonly FileRecord[]): Promise<void> {
+    for (const record of records) this.#put(record);
   }
 
-  markDisposed(pipeline: string, relPath: string): void {
-    const record = this.get(pipeline, relPath);
-    if (record) this.put({ ...record, disposed: true });
+  async markDisposed(pipeline: string, relPath: string): Promise<void> {
+    this.#update({ pipeline, relPath }, { disposed: true });
   }
 
-  markAllDisposed(keys: readonly InputKey[]): void {
-    for (const k of keys) this.markDisposed(k.pipeline, k.relPath);
+  async markAllDisposed(keys: readonly InputKey[]): Promise<void> {
+    for (const k of keys) this.#update(k, { disposed: true });
   }
 
-  markAllFinished(keys: readonly InputKey[]): void {
-    for (const k of keys) {
-      const record = this.get(k.pipeline, k.relPath);
-      if (record) this.put({ ...record, finish: null });
-    }
+  async markAllFinished(keys: readonly InputKey[]): Promise<void> {
+    for (const k of keys) this.#update(k, { finish: null });
   }
 
-  pendingFinishes(limit: number): FileRecord[] {
+  async pendingFinishes(limit: number): Promise<FileRecord[]> {
     return [...this.#files.values()].filter((r) => r.finish != null).slice(0, limit);
   }
 
-  delete(pipeline: string, relPath: string): void {
+  async delete(pipeline: string, relPath: string): Promise<void> {
     this.#files.delete(`${pipeline}\0${relPath}`);
   }
 
-  beginAppend(intent: AppendIntent): void {
+  async beginAppend(intent: AppendIntent): Promise<void> {
     this.#appends.set(intent.path, intent);
   }
 
-  endAppend(path: string): void {
+  async endAppend(path: string): Promise<void> {
     this.#appends.delete(path);
   }
 
-  appends(): AppendIntent[] {
+  async appends(): Promise<AppendIntent[]> {
     return [...this.#appends.values()];
   }
 
-  pendingDisposals(limit: number): FileRecord[] {
-    const found: FileRecord[] = [];
-    for (const r of this.#files.values()) {
-      if (found.length >= limit) break;
-      if (!r.disposed) found.push(r);
-    }
-    return found;
+  async pendingDisposals(limit: number): Promise<FileRecord[]> {
+    return [...this.#files.values()].filter((r) => !r.disposed).slice(0, limit);
   }
 
-  counts(): PipelineCounts[] {
+  async counts(): Promise<PipelineCounts[]> {
     const by = new Map<string, { done: number; failed: number }>();
     for (const r of this.#files.values()) {
       const c = by.get(r.pipeline) ?? { done: 0, failed: 0 };
@@ -73,10 +64,19 @@ export class MemoryStore implements StateStore {
     return [...by].map(([pipeline, c]) => ({ pipeline, ...c }));
   }
 
-  producersOf(output: string, limit: number): FileRecord[] {
+  async producersOf(output: string, limit: number): Promise<FileRecord[]> {
     return [...this.#files.values()].filter((r) => r.outputs.includes(output))
       .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
+
+  #put(record: FileRecord): void {
+    this.#files.set(`${record.pipeline}\0${record.relPath}`, record);
+  }
+
+  #update(key: InputKey, change: Partial<FileRecord>): void {
+    const record = this.#files.get(`${key.pipeline}\0${key.relPath}`);
+    if (record) this.#put({ ...record, ...change });
+  }
 }

@@ -90,56 +90,56 @@ export class SqliteStore implements StateStore {
     };
   }
 
-  get(pipeline: string, relPath: string): FileRecord | undefined {
+  async get(pipeline: string, relPath: string): Promise<FileRecord | undefined> {
     const row = this.#guard(() => this.#stmts.get.get(pipeline, relPath));
     return row && fromRow(row);
   }
 
-  put(record: FileRecord, appendDone?: string): void {
+  async put(record: FileRecord, appendDone?: string): Promise<void> {
     this.#guard(() => this.#stmts.putWithAppend(record, appendDone));
   }
 
-  putAll(records: readonly FileRecord[]): void {
+  async putAll(records: readonly FileRecord[]): Promise<void> {
     this.#guard(() => this.#stmts.putAll(records));
   }
 
-  markDisposed(pipeline: string, relPath: string): void {
+  async markDisposed(pipeline: string, relPath: string): Promise<void> {
     this.#guard(() => this.#stmts.disposed.run(pipeline, relPath));
   }
 
-  markAllDisposed(keys: readonly InputKey[]): void {
+  async markAllDisposed(keys: readonly InputKey[]): Promise<void> {
     this.#guard(() => this.#stmts.markAllDisposed(keys));
   }
 
-  markAllFinished(keys: readonly InputKey[]): void {
+  async markAllFinished(keys: readonly InputKey[]): Promise<void> {
     this.#guard(() => this.#stmts.markAllFinished(keys));
   }
 
-  pendingFinishes(limit: number): FileRecord[] {
+  async pendingFinishes(limit: number): Promise<FileRecord[]> {
     return this.#guard(() => this.#stmts.finishes.all(limit)).map(fromRow);
   }
 
-  delete(pipeline: string, relPath: string): void {
+  async delete(pipeline: string, relPath: string): Promise<void> {
     this.#guard(() => this.#stmts.delete.run(pipeline, relPath));
   }
 
-  beginAppend(intent: AppendIntent): void {
+  async beginAppend(intent: AppendIntent): Promise<void> {
     this.#guard(() => this.#stmts.beginAppend.run(intent.path, intent.size));
   }
 
-  endAppend(file: string): void {
+  async endAppend(file: string): Promise<void> {
     this.#guard(() => this.#stmts.endAppend.run(file));
   }
 
-  appends(): AppendIntent[] {
+  async appends(): Promise<AppendIntent[]> {
     return this.#guard(() => this.#stmts.appends.all());
   }
 
-  pendingDisposals(limit: number): FileRecord[] {
+  async pendingDisposals(limit: number): Promise<FileRecord[]> {
     return this.#guard(() => this.#stmts.pending.all(limit)).map(fromRow);
   }
 
-  counts(): PipelineCounts[] {
+  async counts(): Promise<PipelineCounts[]> {
     const by = new Map<string, { done: number; failed: number }>();
     for (const row of this.#guard(() => this.#stmts.counts.all())) {
       const c = by.get(row.pipeline) ?? { done: 0, failed: 0 };
@@ -149,11 +149,11 @@ export class SqliteStore implements StateStore {
     return [...by].map(([pipeline, c]) => ({ pipeline, ...c }));
   }
 
-  producersOf(output: string, limit: number): FileRecord[] {
+  async producersOf(output: string, limit: number): Promise<FileRecord[]> {
     return this.#guard(() => this.#stmts.producers.all(output, limit)).map(fromRow);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
 

@@ -65,32 +65,35 @@ export interface InputKey {
 }
 
 /**
- * The durable state store. Synchronous: every call is one short transaction, durable when the call returns (it
- * survives a power cut, not only a crash), so whatever depends on it may be done next.
+ * The durable state store: a port with one implementation per mode (SQLite on one node, memory for tests and dry runs;
+ * a shared store for a cluster). Every call that writes is one transaction, durable when its promise resolves (it
+ * survives a power cut, not only a crash), so whatever depends on it may be done next. A store that cannot read or
+ * write rejects with a fatal SluiceError.
  */
 export interface StateStore {
-  get(pipeline: string, relPath: string): FileRecord | undefined;
+  get(pipeline: string, relPath: string): Promise<FileRecord | undefined>;
   /** Records a result; with `appendDone`, clears that append intent in the same transaction. */
-  put(record: FileRecord, appendDone?: string): void;
+  put(record: FileRecord, appendDone?: string): Promise<void>;
   /** Records many results in one transaction (a group commit): all or none. */
-  putAll(records: readonly FileRecord[]): void;
-  markDisposed(pipeline: string, relPath: string): void;
+  putAll(records: readonly FileRecord[]): Promise<void>;
+  markDisposed(pipeline: string, relPath: string): Promise<void>;
   /** markDisposed for many inputs in one transaction. */
-  markAllDisposed(keys: readonly InputKey[]): void;
-  delete(pipeline: string, relPath: string): void;
-  beginAppend(intent: AppendIntent): void;
-  endAppend(path: string): void;
-  appends(): AppendIntent[];
+  markAllDisposed(keys: readonly InputKey[]): Promise<void>;
+  delete(pipeline: string, relPath: string): Promise<void>;
+  beginAppend(intent: AppendIntent): Promise<void>;
+  endAppend(path: string): Promise<void>;
+  appends(): Promise<AppendIntent[]>;
   /** Up to `limit` records whose disposition is still pending (a crash between disposal and its record). */
-  pendingDisposals(limit: number): FileRecord[];
+  pendingDisposals(limit: number): Promise<FileRecord[]>;
   /** Clears the `finish` of many records in one transaction: that work is done and durable. */
-  markAllFinished(keys: readonly InputKey[]): void;
+  markAllFinished(keys: readonly InputKey[]): Promise<void>;
   /** Up to `limit` records whose `finish` is still owed (a crash between the record and that work). */
-  pendingFinishes(limit: number): FileRecord[];
-  counts(): PipelineCounts[];
+  pendingFinishes(limit: number): Promise<FileRecord[]>;
+  counts(): Promise<PipelineCounts[]>;
   /** The records (at most `limit`, newest first) that list `output` among their outputs: a scan, for `explain`. */
-  producersOf(output: string, limit: number): FileRecord[];
-  close(): void;
+  producersOf(output: string, limit: number): Promise<FileRecord[]>;
+  /** Idempotent. */
+  close(): Promise<void>;
 }
 
 export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {

@@ -18,13 +18,13 @@ import { track } from '../helpers/async.js';
 class CountingStore extends MemoryStore {
   groups: number[] = [];
   disposals: number[] = [];
-  override putAll(records: readonly FileRecord[]): void {
+  override async putAll(records: readonly FileRecord[]): Promise<void> {
     this.groups.push(records.length);
-    super.putAll(records);
+    await super.putAll(records);
   }
-  override markAllDisposed(keys: readonly { pipeline: string; relPath: string }[]): void {
+  override async markAllDisposed(keys: readonly { pipeline: string; relPath: string }[]): Promise<void> {
     this.disposals.push(keys.length);
-    super.markAllDisposed(keys);
+    await super.markAllDisposed(keys);
   }
 }
 
@@ -97,7 +97,7 @@ describe('GroupCommit', () => {
     assert.deepEqual(store.groups, [4], 'one transaction for the four records');
     assert.deepEqual(store.disposals, [4], 'and one for their disposals');
     assert.deepEqual(fs.readdirSync(path.join(dir, 'in')), [], 'every input deleted');
-    for (const n of ['a', 'b', 'c', 'd']) assert.equal(store.get('p', n)?.disposed, true);
+    for (const n of ['a', 'b', 'c', 'd']) assert.equal((await store.get('p', n))?.disposed, true);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'out', '.tmp')), []);
   });
 
@@ -116,14 +116,14 @@ describe('GroupCommit', () => {
     assert.equal((results[1] as PromiseRejectedResult).reason.code, 'INPUT_CHANGED');
     assert.equal(fs.existsSync(finalOf(changed)), false, 'nothing published for it');
     assert.deepEqual(store.groups, [2]);
-    assert.equal(store.get('p', 'changed'), undefined);
+    assert.equal(await store.get('p', 'changed'), undefined);
   });
 
   test('two inputs of one batch that map to one output commit in batch order, each recorded', async () => {
     const g = group({ busy: 5, maxFiles: 2, windowMs: 3_600_000 });
     await Promise.all([g.commit(item('first', 'same')), g.commit(item('second', 'same'))]);
     assert.equal(fs.readFileSync(path.join(dir, 'out', 'sub', 'same'), 'utf8'), 'result of second');
-    assert.ok(store.get('p', 'first') && store.get('p', 'second'));
+    assert.ok((await store.get('p', 'first')) && (await store.get('p', 'second')));
   });
 
   test('a batch waits for an output lock held elsewhere, and emits lock-wait and committed for each file', async () => {

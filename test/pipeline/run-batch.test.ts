@@ -20,9 +20,9 @@ import { fingerprintOf } from '../../src/watch/settle.js';
 /** A real in-memory store that counts its record transactions. */
 class CountingStore extends MemoryStore {
   groups: number[] = [];
-  override putAll(records: readonly FileRecord[]): void {
+  override async putAll(records: readonly FileRecord[]): Promise<void> {
     this.groups.push(records.length);
-    super.putAll(records);
+    await super.putAll(records);
   }
 }
 
@@ -80,7 +80,7 @@ describe('runBatch (the batched small-file path)', () => {
     assert.deepEqual(store.groups, [2, 1], 'a and c in one transaction, b in the group commit after');
     for (const name of ['a.txt', 'b.txt', 'c.txt']) {
       assert.equal(gunzipSync(fs.readFileSync(path.join(out, `${name}.gz`))).toString(), `content of ${name}`);
-      assert.equal(store.get('p', name)?.disposed, true, `${name} deleted and recorded so`);
+      assert.equal((await store.get('p', name))?.disposed, true, `${name} deleted and recorded so`);
     }
     assert.deepEqual(fs.readdirSync(path.join(dir, 'in')), []);
     assert.equal(locks.size, 0);
@@ -94,7 +94,7 @@ describe('runBatch (the batched small-file path)', () => {
     const outcomes = await runBatch(jobs, ctx);
     assert.deepEqual(outcomes.map((o) => o.type), ['processed', 'changed']);
     assert.equal(fs.existsSync(path.join(out, 'b.txt.gz')), false);
-    assert.equal(store.get('p', 'b.txt'), undefined);
+    assert.equal(await store.get('p', 'b.txt'), undefined);
     assert.ok(fs.existsSync(jobs[1]!.absPath), 'the changed input is kept');
   });
 });

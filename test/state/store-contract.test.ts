@@ -14,7 +14,7 @@ const record = (relPath: string, over: Partial<FileRecord> = {}): FileRecord => 
   outputs: [`/out/${relPath}.gz`], attempts: 1, stage: null, error: null, updatedAt: 1000, disposed: false, ...over,
 });
 
-const implementations: [string, () => { store: StateStore; reopen?: () => StateStore; done: () => void }][] = [
+const implementations: [string, () => { store: StateStore; reopen?: () => StateStore; done: () => Promise<void> | void }][] = [
   ['MemoryStore', () => ({ store: new MemoryStore(), done: () => {} })],
   ['SqliteStore', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-store-'));
@@ -25,8 +25,8 @@ const implementations: [string, () => { store: StateStore; reopen?: () => StateS
       opened.push(s);
       return s;
     };
-    return { store: open(), reopen: open, done: () => {
-      for (const s of opened) s.close();
+    return { store: open(), reopen: open, done: async () => {
+      for (const s of opened) await s.close();
       fs.rmSync(dir, { recursive: true, force: true });
     } };
   }],
@@ -34,86 +34,86 @@ const implementations: [string, () => { store: StateStore; reopen?: () => StateS
 
 for (const [name, make] of implementations) {
   describe(`StateStore contract: ${name}`, () => {
-    test('put, get, delete; a record reads back exactly as written', () => {
+    test('put, get, delete; a record reads back exactly as written', async () => {
       const { store, done } = make();
       try {
         const failed = record('b.txt', { status: 'failed', error: { code: 'E', message: 'bad' }, stage: 'gzip', outputs: [] });
-        store.put(record('a.txt'));
-        store.put(failed);
-        assert.deepEqual(store.get('p', 'a.txt'), record('a.txt'));
-        assert.deepEqual(store.get('p', 'b.txt'), failed);
-        store.delete('p', 'a.txt');
-        assert.equal(store.get('p', 'a.txt'), undefined);
+        await store.put(record('a.txt'));
+        await store.put(failed);
+        assert.deepEqual(await store.get('p', 'a.txt'), record('a.txt'));
+        assert.deepEqual(await store.get('p', 'b.txt'), failed);
+        await store.delete('p', 'a.txt');
+        assert.equal(await store.get('p', 'a.txt'), undefined);
       } finally {
-        done();
+        await done();
       }
     });
 
-    test('a failure keeps its class; a finish is stored, listed while owed, and cleared by markAllFinished', () => {
+    test('a failure keeps its class; a finish is stored, listed while owed, and cleared by markAllFinished', async () => {
       const { store, reopen, done } = make();
       try {
         const transient = record('t.txt', { status: 'failed', outputs: [], error: { code: 'EXEC_FAILED', message: 'x', kind: 'transient' } });
         const owing = record('o.txt', { outputs: ['/out/o/1.png', '/out/o/2.png'], finish: { remove: ['/out/o/3.png'], marker: '/out/o/_SUCCESS' } });
-        store.putAll([transient, owing, record('plain.txt')]);
+        await store.putAll([transient, owing, record('plain.txt')]);
         const again = reopen?.() ?? store;
-        assert.deepEqual(again.get('p', 't.txt'), transient);
-        assert.deepEqual(again.get('p', 'o.txt'), owing);
-        assert.deepEqual(again.pendingFinishes(10).map((r) => r.relPath), ['o.txt']);
-        again.markAllFinished([{ pipeline: 'p', relPath: 'o.txt' }]);
-        assert.deepEqual(again.pendingFinishes(10), []);
-        assert.equal(again.get('p', 'o.txt')?.finish ?? null, null);
-        assert.deepEqual(again.get('p', 'o.txt')?.outputs, owing.outputs);
+        assert.deepEqual(await again.get('p', 't.txt'), transient);
+        assert.deepEqual(await again.get('p', 'o.txt'), owing);
+        assert.deepEqual((await again.pendingFinishes(10)).map((r) => r.relPath), ['o.txt']);
+        await again.markAllFinished([{ pipeline: 'p', relPath: 'o.txt' }]);
+        assert.deepEqual(await again.pendingFinishes(10), []);
+        assert.equal((await again.get('p', 'o.txt'))?.finish ?? null, null);
+        assert.deepEqual((await again.get('p', 'o.txt'))?.outputs, owing.outputs);
       } finally {
-        done();
+        await done();
       }
     });
 
-    test('putAll records a group at once; markAllDisposed marks a group; counts and pending disposals follow', () => {
+    test('putAll records a group at once; markAllDisposed marks a group; counts and pending disposals follow', async () => {
       const { store, reopen, done } = make();
       try {
         const group = Array.from({ length: 300 }, (_, i) => record(`f${i}`));
-        store.putAll(group);
-        store.putAll([]);
-        assert.equal(store.pendingDisposals(1000).length, 300);
-        store.markAllDisposed(group.slice(0, 200).map((r) => ({ pipeline: r.pipeline, relPath: r.relPath })));
-        store.markAllDisposed([]);
-        assert.equal(store.pendingDisposals(1000).length, 100);
-        assert.equal(store.pendingDisposals(10).length, 10, 'bounded by the limit');
-        assert.equal(store.get('p', 'f0')?.disposed, true);
-        assert.equal(store.get('p', 'f250')?.disposed, false);
-        assert.deepEqual(store.counts(), [{ pipeline: 'p', done: 300, failed: 0 }]);
+        await store.putAll(group);
+        await store.putAll([]);
+        assert.equal((await store.pendingDisposals(1000)).length, 300);
+        await store.markAllDisposed(group.slice(0, 200).map((r) => ({ pipeline: r.pipeline, relPath: r.relPath })));
+        await store.markAllDisposed([]);
+        assert.equal((await store.pendingDisposals(1000)).length, 100);
+        assert.equal((await store.pendingDisposals(10)).length, 10, 'bounded by the limit');
+        assert.equal((await store.get('p', 'f0'))?.disposed, true);
+        assert.equal((await store.get('p', 'f250'))?.disposed, false);
+        assert.deepEqual(await store.counts(), [{ pipeline: 'p', done: 300, failed: 0 }]);
         if (reopen) {
           const again = reopen();
-          assert.equal(again.pendingDisposals(1000).length, 100, 'and survives a reopen');
+          assert.equal((await again.pendingDisposals(1000)).length, 100, 'and survives a reopen');
         }
       } finally {
-        done();
+        await done();
       }
     });
 
-    test('an append intent lives until endAppend or the put that clears it', () => {
+    test('an append intent lives until endAppend or the put that clears it', async () => {
       const { store, done } = make();
       try {
-        store.beginAppend({ path: '/out/all.log', size: 10 });
-        store.beginAppend({ path: '/out/new.log', size: absentSize });
-        assert.deepEqual(store.appends().sort((a, b) => a.path.localeCompare(b.path)),
+        await store.beginAppend({ path: '/out/all.log', size: 10 });
+        await store.beginAppend({ path: '/out/new.log', size: absentSize });
+        assert.deepEqual((await store.appends()).sort((a, b) => a.path.localeCompare(b.path)),
           [{ path: '/out/all.log', size: 10 }, { path: '/out/new.log', size: absentSize }]);
-        store.put(record('x'), '/out/all.log');
-        store.endAppend('/out/new.log');
-        assert.deepEqual(store.appends(), []);
+        await store.put(record('x'), '/out/all.log');
+        await store.endAppend('/out/new.log');
+        assert.deepEqual(await store.appends(), []);
       } finally {
-        done();
+        await done();
       }
     });
 
-    test('producersOf finds the records that list an output, newest first, bounded', () => {
+    test('producersOf finds the records that list an output, newest first, bounded', async () => {
       const { store, done } = make();
       try {
-        store.putAll([record('old', { outputs: ['/o'], updatedAt: 1 }), record('new', { outputs: ['/o', '/p'], updatedAt: 2 }), record('other')]);
-        assert.deepEqual(store.producersOf('/o', 10).map((r) => r.relPath), ['new', 'old']);
-        assert.deepEqual(store.producersOf('/o', 1).map((r) => r.relPath), ['new']);
+        await store.putAll([record('old', { outputs: ['/o'], updatedAt: 1 }), record('new', { outputs: ['/o', '/p'], updatedAt: 2 }), record('other')]);
+        assert.deepEqual((await store.producersOf('/o', 10)).map((r) => r.relPath), ['new', 'old']);
+        assert.deepEqual((await store.producersOf('/o', 1)).map((r) => r.relPath), ['new']);
       } finally {
-        done();
+        await done();
       }
     });
   });
