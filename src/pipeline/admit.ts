@@ -67,7 +67,10 @@ async function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerp
   const { pipeline, relPath } = file;
   const record = await o.store.get(pipeline.name, relPath);
   const base = { pipeline, relPath, absPath, fingerprint, queuedAt: Date.now() };
-  const { decision } = await upToDate(pipeline, relPath, fingerprint, record);
+  // A transient failure comes back with the next scan or rescan, not with every watch event for the file (its own
+  // late write events would run it again at once, with every retry).
+  const retryTransient = file.via === 'scan' || file.via === 'rescan';
+  const { decision } = await upToDate(pipeline, relPath, fingerprint, record, retryTransient);
   if (decision === 'process') return (await markerMissing(file, o.events)) ? null : { kind: 'process', ...base };
   if (decision === 'dispose') return { kind: 'dispose', ...base, record };
   const event = { pipeline: pipeline.name, path: relPath };

@@ -8,8 +8,8 @@ import { doneRecord } from './commit.js';
 import { disposeBatch } from './dispose-batch.js';
 import type { Durability } from './durability.js';
 import type { DirCache } from './files.js';
-import { finishOf, runFinishes } from './finish.js';
-import { planOf, publishAll, type CommitItem, type Plan } from './publish.js';
+import { runFinishes } from './finish.js';
+import { finishOwed, planOf, publishAll, type CommitItem, type Plan } from './publish.js';
 
 export type { CommitItem } from './publish.js';
 
@@ -125,7 +125,8 @@ export class GroupCommit {
       releases = await this.#lock(batch);
       const placed = await publishAll(batch, this.#o);
       await this.#o.durability.dirs(placed.flatMap(({ outputs }) => outputs.map((o) => path.dirname(o))));
-      const records = placed.map(({ p, outputs }) => doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, staleFinish(p.plan, outputs)));
+      const records = await Promise.all(placed.map(async ({ p, outputs }) =>
+        doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, await finishOwed(p.plan, outputs, this.#o.store))));
       await this.#o.store.putAll(records);
       for (const _ of placed) crashPoint('after-record');
       await this.#finish(placed.map(({ p }, n) => ({ record: records[n]!, root: p.plan.item.job.pipeline.output.dir })));
@@ -179,12 +180,6 @@ function unsynced(plan: Plan): string[] {
   const { result } = plan.item;
   if (result.kind === 'file') return result.durable ? [] : [result.temp];
   return plan.moves.map((m) => m.temp);
-}
-
-/** The finish of a published plan: for a folder output the previous outputs not produced again, and the marker. */
-function staleFinish(plan: Plan, outputs: readonly string[]) {
-  const stale = plan.item.target.kind === 'folder' ? plan.previous.filter((o) => !outputs.includes(o)) : [];
-  return finishOf(stale, plan.item.marker);
 }
 
 function releaseAll(releases: readonly Release[]): void {

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Conflict } from '../config/resolved.js';
 import { SluiceError } from '../errors.js';
-import type { StateStore } from '../state/store.js';
+import type { Finish, StateStore } from '../state/store.js';
+import { finishOf } from './finish.js';
 import { crashPoint } from '../core/fault.js';
 import { assertInputUnchanged } from './commit.js';
 import type { Durability } from './durability.js';
@@ -117,6 +118,22 @@ export async function publishAll<P extends Publishing>(
   }));
   for (const _ of placed) crashPoint('after-rename');
   return batch.filter((p) => placed.has(p)).map((p) => ({ p, outputs: placed.get(p)! }));
+}
+
+/**
+ * The finish a published plan owes: for a folder output, the outputs its previous result had and this one has not —
+ * less any that another input's record lists (with conflict: replace it took the path over, so the file is its now) —
+ * and the completion marker. Null when it owes nothing. The plan's locks cover every one of those paths.
+ */
+export async function finishOwed(plan: Plan, outputs: readonly string[], store: StateStore): Promise<Finish | null> {
+  const { job, target, marker } = plan.item;
+  const candidates = target.kind === 'folder' ? plan.previous.filter((o) => !outputs.includes(o)) : [];
+  const stale: string[] = [];
+  for (const file of candidates) {
+    const claimed = (await store.producersOf(file, 2)).some((r) => r.pipeline !== job.pipeline.name || r.relPath !== job.relPath);
+    if (!claimed) stale.push(file);
+  }
+  return finishOf(stale, marker);
 }
 
 /** Most `name (n).ext` tried by conflict: rename. */

@@ -14,8 +14,10 @@ export interface Verdict {
  * decide(), and then for a result it calls up to date: is every recorded output still there (one lstat each), and
  * the completion marker? One that went missing (deleted by hand, an unmounted disk) makes the input `process` again.
  */
-export async function upToDate(p: ResolvedPipeline, relPath: string, fingerprint: Fingerprint, record: FileRecord | undefined): Promise<Verdict> {
-  const decision = decide(p, fingerprint, record);
+export async function upToDate(
+  p: ResolvedPipeline, relPath: string, fingerprint: Fingerprint, record: FileRecord | undefined, retryTransient = true,
+): Promise<Verdict> {
+  const decision = decide(p, fingerprint, record, retryTransient);
   if (decision !== 'unchanged') return { decision, missing: null };
   const missing = await missingOutput(p, relPath, record!);
   return { decision: missing === null ? decision : 'process', missing };

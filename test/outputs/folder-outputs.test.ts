@@ -52,6 +52,24 @@ describe('folder outputs (output.path ending in "/")', () => {
     assert.equal(box.read('outbox/a-1.txt')?.toString(), '1\n');
   });
 
+  test('a file another input took over (conflict: replace) is not removed as this input\'s stale output', async () => {
+    // Each input writes the files its content names into the shared folder.
+    const names = { use: 'exec', with: { command: ['/bin/sh', '-c', 'for f in $(cat "$1"); do echo "$3" > "$2/$f"; done', 'sh', '{in}', '{outDir}', '{name}'] } };
+    writeConfig(box, { pipelines: [pipeline({ output: { dir: './outbox', path: '{relDir}/' }, stages: [names] })] });
+    box.write('inbox/a.txt', 'x.out a.out');
+    assert.equal((await runJson(box)).code, 0);
+    box.write('inbox/b.txt', 'x.out b.out');
+    assert.equal((await runJson(box)).code, 0);
+    assert.equal(box.read('outbox/x.out')?.toString(), 'b\n', 'b took x.out over');
+    box.write('inbox/a.txt', 'a.out');
+    const { report } = await runJson(box);
+    assert.equal(fileIn(report, 'a.txt').outcome, 'processed');
+    assert.deepEqual(box.files('outbox'), ['a.out', 'b.out', 'x.out'], "b's x.out stays");
+    box.write('inbox/b.txt', 'b.out');
+    await runJson(box);
+    assert.deepEqual(box.files('outbox'), ['a.out', 'b.out'], 'and goes once b no longer makes it');
+  });
+
   test('a removed subfolder output leaves no empty folder behind', async () => {
     const nested = {
       use: 'exec',
