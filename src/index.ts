@@ -8,4 +8,4 @@ export { Semaphore } from './core/semaphore.js';
 export { EventBus, type EngineEvent } from './observability/events.js';
 export { runOnce, type RunOnceResult } from './app/run-once.js';
 export { Daemon } from './app/daemon.js';
-export type { RunReport, FileReport } from './app/report.js';
+export type { RunReport, FileReport } from './ops/report.js';

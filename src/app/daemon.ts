@@ -1,10 +1,10 @@
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
 import type { TransformLog } from '../transforms/types.js';
-import { feed } from './feed.js';
-import { InputWatching } from './input-watching.js';
-import { Ops } from './ops.js';
-import { Rescans, type ScanVia } from './rescans.js';
+import { feed } from '../sources/feed.js';
+import { InputWatching } from '../sources/input-watching.js';
+import { OperatorServices } from './operator-services.js';
+import { Rescans, type ScanVia } from '../sources/rescans.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 export interface DaemonOptions {
@@ -24,7 +24,7 @@ export class Daemon {
   /** Aborted by close(), and by reload() for the watcher and scans of the config it replaces. */
   #stop = new AbortController();
   #runtime: Runtime | null = null;
-  #ops: Ops | null = null;
+  #ops: OperatorServices | null = null;
   #watching: InputWatching | null = null;
   #rescans = new Rescans({ scan: (via) => this.#scan(via), intervalMs: () => this.#o.config.rescanIntervalMs });
   #closing: Promise<void> | null = null;
@@ -56,7 +56,7 @@ export class Daemon {
       onFolder: (abs) => this.#newFolder(abs),
       warm: true,
     });
-    this.#ops = await Ops.start({ config, events, runtime: this.#runtime, state: () => this.state });
+    this.#ops = await OperatorServices.start({ config, events, runtime: this.#runtime, state: () => this.state });
     await this.#watch();
     this.#rescans.start('scan');
   }

@@ -8,7 +8,7 @@ import { LiveStats } from '../observability/stats.js';
 import { controlRoutes } from './control-routes.js';
 import type { Runtime } from './runtime.js';
 
-export interface OpsOptions {
+export interface OperatorServicesOptions {
   readonly config: ResolvedConfig;
   readonly events: EventBus;
   readonly runtime: Runtime;
@@ -20,7 +20,7 @@ export interface OpsOptions {
  * What a daemon offers operators: live stats, the control socket (status, explain, retry) and, when configured,
  * Prometheus `/metrics` and `/healthz`. Started while holding the instance lock; closed before releasing it.
  */
-export class Ops {
+export class OperatorServices {
   readonly stats: LiveStats;
   readonly #registry: Metrics | null;
   readonly #control: ControlServer | null;
@@ -38,7 +38,7 @@ export class Ops {
     this.#unsubscribe = unsubscribe;
   }
 
-  static async start(o: OpsOptions): Promise<Ops> {
+  static async start(o: OperatorServicesOptions): Promise<OperatorServices> {
     const { config, events, runtime } = o;
     // The engine is read through the runtime on every call: a reload replaces it.
     const stats = new LiveStats(config.pipelines, {
@@ -68,7 +68,7 @@ export class Ops {
         // Files are still processed; only status, explain's live part and retry's coordination are missing.
         events.emit({ type: 'warning', code: 'CONTROL_UNAVAILABLE', message: `${(err as Error).message}; sluice status will not see this daemon` });
       }
-      return new Ops(stats, registry, control, metrics, () => unsubscribe.forEach((u) => u()));
+      return new OperatorServices(stats, registry, control, metrics, () => unsubscribe.forEach((u) => u()));
     } catch (err) {
       await metrics?.close();
       unsubscribe.forEach((u) => u());

@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
 import type { TransformLog } from '../transforms/types.js';
-import { feed } from './feed.js';
-import { ReportCollector, type RunReport } from './report.js';
+import { feed } from '../sources/feed.js';
+import { ReportCollector, type RunReport } from '../ops/report.js';
 import { openRuntime } from './runtime.js';
 
 export interface RunOnceOptions {

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { formatDuration, ProgressTracker, type ProgressSnapshot } from '../app/progress.js';
+import { formatDuration, ProgressTracker, type ProgressSnapshot } from '../ops/progress.js';
 import type { EventBus } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 

@@ -1,7 +1,7 @@
-import { ActivitySummary } from '../app/activity-summary.js';
+import { ActivitySummary } from '../ops/activity-summary.js';
 import type { EventBus } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
-import { formatDuration } from '../app/progress.js';
+import { formatDuration } from '../ops/progress.js';
 
 /** How often `watch` logs what it did, when it did anything. `SLUICE_SUMMARY_INTERVAL_MS` overrides it. */
 export const summaryIntervalMs = 60_000;

@@ -9,7 +9,7 @@ import { openStoreReadOnly } from '../state/read-only.js';
 import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { createFilter } from '../watch/filter.js';
 import { fingerprintOf } from '../watch/settle.js';
-import type { LiveFile } from './control-routes.js';
+import type { LiveFile } from './live.js';
 
 /** What the store recorded for a (pipeline, input). */
 export interface RecordView {

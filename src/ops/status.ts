@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolved.js';
 import { controlRequest } from '../control/client.js';
 import { openStoreReadOnly } from '../state/read-only.js';
-import type { DaemonStatus } from './control-routes.js';
+import type { DaemonStatus } from './live.js';
 
 /** `sluice status` when no daemon serves the state directory: what the state store knows. */
 export interface StoredStatus {

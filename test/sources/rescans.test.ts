@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { Rescans, type ScanVia } from '../../src/app/rescans.js';
+import { Rescans, type ScanVia } from '../../src/sources/rescans.js';
 
 /** Scans that run until the test ends them, one at a time, recording how each was asked for. */
 class Scans {

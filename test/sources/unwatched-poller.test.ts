@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { UnwatchedPoller } from '../../src/app/unwatched-poller.js';
+import { UnwatchedPoller } from '../../src/sources/unwatched-poller.js';
 import { waitFor } from '../helpers/process.js';
 
 // The fallback when inotify runs out of watches: the folders it could not watch are walked again and again, and the

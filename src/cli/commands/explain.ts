@@ -1,4 +1,4 @@
-import { explain, type AsInput, type Explanation, type RecordView } from '../../app/explain.js';
+import { explain, type AsInput, type Explanation, type RecordView } from '../../ops/explain.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../errors.js';
 import { writeOut } from '../stdout.js';

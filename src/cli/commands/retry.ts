@@ -1,4 +1,4 @@
-import { planRetry, retry } from '../../app/retry.js';
+import { planRetry, retry } from '../../ops/retry.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode, UsageError } from '../../errors.js';
 

@@ -1,4 +1,4 @@
-import { planRun } from '../../app/dry-run.js';
+import { planRun } from '../../ops/dry-run.js';
 import { runOnce } from '../../app/run-once.js';
 import { ExitCode } from '../../errors.js';
 import { showProgress } from '../progress.js';

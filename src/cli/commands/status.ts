@@ -1,4 +1,4 @@
-import { readStatus, type Status } from '../../app/status.js';
+import { readStatus, type Status } from '../../ops/status.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../errors.js';
 import { writeOut } from '../stdout.js';

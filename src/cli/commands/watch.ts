@@ -1,4 +1,4 @@
-import { ActivitySummary } from '../../app/activity-summary.js';
+import { ActivitySummary } from '../../ops/activity-summary.js';
 import { Daemon } from '../../app/daemon.js';
 import { ExitCode } from '../../errors.js';
 import { ConfigReloader } from '../reload.js';
