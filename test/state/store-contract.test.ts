@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
 import { SqliteStore } from '../../src/state/sqlite-store.js';
+import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
 import { absentSize, type FileRecord, type StateStore } from '../../src/state/store.js';
 
 // One contract suite, run against every StateStore implementation.
@@ -30,10 +32,34 @@ const implementations: [string, () => { store: StateStore; reopen?: () => StateS
       fs.rmSync(dir, { recursive: true, force: true });
     } };
   }],
+  ['RedisStore', () => {
+    // A fresh prefix per test on the one server: stores of one test share it (reopen), tests do not.
+    const prefix = `t${(prefixes += 1)}`;
+    const opened: StateStore[] = [];
+    const open = () => {
+      const s = new RedisStore(redis!.url, prefix);
+      opened.push(s);
+      return s;
+    };
+    return { store: open(), reopen: open, done: async () => {
+      for (const s of opened) await s.close();
+    } };
+  }],
 ];
 
+let redis: RedisServer | null = null;
+let prefixes = 0;
+
 for (const [name, make] of implementations) {
-  describe(`StateStore contract: ${name}`, () => {
+  describe(`StateStore contract: ${name}`, { skip: name === 'RedisStore' ? redisSkip() : false }, () => {
+    if (name === 'RedisStore') {
+      before(async () => {
+        redis = await startRedis();
+      });
+      after(async () => {
+        await redis?.stop();
+      });
+    }
     test('put, get, delete; a record reads back exactly as written', async () => {
       const { store, done } = make();
       try {
