@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crashPoint } from '../core/fault.js';
 import type { Finish } from '../state/store.js';
+import { pathExists } from '../fs/exists.js';
 import type { DirCache } from './files.js';
 
 /** One record's finish, and the folder below which emptied folders are removed (output.dir; null: none removed). */
@@ -24,10 +25,11 @@ export function finishOf(stale: readonly string[], marker: string | null): Finis
 export async function runFinishes(work: readonly FinishWork[], dirs: DirCache, flush: (dirs: string[]) => Promise<void>): Promise<void> {
   const changed = new Set<string>();
   for (const { finish, root } of work) {
-    for (const file of finish.remove) for (const dir of await removeStale(file, root)) changed.add(dir);
+    for (const file of finish.remove) await removeStale(file, root, changed);
   }
   if (changed.size > 0) {
-    await flush([...changed]);
+    // A folder emptied by a later file of the batch is gone: its removal is made durable by its parent's flush.
+    await flush([...new Set(await Promise.all([...changed].map(nearestExisting)))]);
     for (const _ of work) crashPoint('after-stale-removed');
   }
   const markers = work.map((w) => w.finish.marker).filter((m): m is string => m !== null);
@@ -37,20 +39,29 @@ export async function runFinishes(work: readonly FinishWork[], dirs: DirCache, f
   for (const _ of markers) crashPoint('after-marker');
 }
 
-/** Removes `file` and then each parent left empty below `root`; returns the (existing) folder whose entries changed last. */
-async function removeStale(file: string, root: string | null): Promise<string[]> {
+/**
+ * Removes `file` and then each parent left empty below `root` (one already gone counts as removed: a finish done
+ * again), adding to `changed` the folders whose entries changed.
+ */
+async function removeStale(file: string, root: string | null, changed: Set<string>): Promise<void> {
   await fs.rm(file, { force: true });
-  let changed = path.dirname(file);
-  if (root === null) return [changed];
-  for (let dir = changed; dir !== root && dir.startsWith(`${root}${path.sep}`); dir = path.dirname(dir)) {
+  changed.add(path.dirname(file));
+  if (root === null) return;
+  for (let dir = path.dirname(file); dir !== root && dir.startsWith(`${root}${path.sep}`); dir = path.dirname(dir)) {
     try {
       await fs.rmdir(dir);
-    } catch {
-      break; // Not empty (another input's outputs, or this result's): it stays, and so do its parents.
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') break; // Not empty: it stays, and so do its parents.
     }
-    changed = path.dirname(dir);
+    changed.add(path.dirname(dir));
   }
-  return [changed];
+}
+
+/** `dir`, or its nearest ancestor that exists. */
+async function nearestExisting(dir: string): Promise<string> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (at === path.dirname(at) || (await pathExists(at))) return at;
+  }
 }
 
 /** Writes an empty marker atomically: an empty temp beside it, renamed over it (no data to flush). */

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Conflict } from '../config/resolved.js';
 import { SluiceError } from '../errors.js';
-import type { Finish, StateStore } from '../state/store.js';
+import type { FileRecord, Finish, StateStore } from '../state/store.js';
 import { finishOf } from './finish.js';
 import { crashPoint } from '../core/fault.js';
 import { assertInputUnchanged } from './commit.js';
@@ -32,8 +32,13 @@ export interface Move {
 /** An item's publication, worked out before its locks are taken and settled under them. */
 export interface Plan {
   readonly item: CommitItem;
-  /** What this input's previous record lists: always replaced, and (folder outputs) removed when not produced again. */
+  /**
+   * What this input's previous record lists, with the outputs an interrupted commit may have left (its finish):
+   * always replaced, and (folder outputs) removed when not produced again.
+   */
   readonly previous: readonly string[];
+  /** The previous record, when it was read (conflicts, folder outputs). */
+  readonly record: FileRecord | undefined;
   readonly moves: Move[];
   /** Every path whose lock the publication takes. */
   readonly keys: readonly string[];
@@ -48,10 +53,35 @@ export async function planOf(item: CommitItem, store: StateStore): Promise<Plan>
     ? [{ temp: result.temp, final: (target as { final: string }).final }]
     : result.files.map((f) => ({ temp: path.join(result.dir, f), final: path.join((target as { dir: string }).dir, f) }));
   const needsPrevious = job.pipeline.output.conflict !== 'replace' || target.kind === 'folder';
-  const previous = needsPrevious ? (await store.get(job.pipeline.name, job.relPath))?.outputs ?? [] : [];
+  const record = needsPrevious ? await store.get(job.pipeline.name, job.relPath) : undefined;
+  const previous = outputsOf(record);
   const keys = new Set([...moves.map((m) => m.final), ...previous]);
   if (item.marker !== null) keys.add(item.marker);
-  return { item, previous, moves, keys: [...keys], skipped: 0 };
+  return { item, previous, record, moves, keys: [...keys], skipped: 0 };
+}
+
+/** The outputs a record says may be there: those it lists and those its finish still has to remove. */
+export function outputsOf(record: FileRecord | undefined): string[] {
+  return [...new Set([...(record?.outputs ?? []), ...(record?.finish?.remove ?? [])])];
+}
+
+/**
+ * For a folder output, written (durably) before the first rename: the previous record with a finish that removes
+ * every output this publication adds (and no marker), or, without one, a transient COMMIT_INTERRUPTED failure with that
+ * finish. Should the process die between a rename and the new record, recovery removes what the interrupted commit
+ * placed, the missing marker (or the changed input) has the input redone, and no later, smaller result of another
+ * version can leave those files beside its own under its marker.
+ */
+export function intentOf(plan: Plan): FileRecord {
+  const { job, attempts } = plan.item;
+  const placed = plan.moves.map((m) => m.final).filter((f) => !plan.previous.includes(f));
+  const finish = { remove: [...new Set([...(plan.record?.finish?.remove ?? []), ...placed])], marker: null };
+  if (plan.record) return { ...plan.record, finish };
+  return {
+    pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash, status: 'failed',
+    outputs: [], attempts, stage: 'commit', updatedAt: Date.now(), disposed: true, finish,
+    error: { code: 'COMMIT_INTERRUPTED', message: 'sluice stopped while it committed these outputs; the input is processed again', kind: 'transient' },
+  };
 }
 
 /**
@@ -90,7 +120,7 @@ export interface Publishing {
  * order. A plan that fails is rejected alone and left out; returns the others, in batch order, with their outputs.
  */
 export async function publishAll<P extends Publishing>(
-  batch: readonly P[], o: { durability: Durability; dirs: DirCache },
+  batch: readonly P[], o: { durability: Durability; dirs: DirCache; store: StateStore },
 ): Promise<{ p: P; outputs: string[] }[]> {
   const ready: P[] = [];
   const markerDirs: string[] = [];
@@ -107,6 +137,8 @@ export async function publishAll<P extends Publishing>(
     await o.durability.dirs(markerDirs);
     for (const _ of markerDirs) crashPoint('after-marker-removed');
   }
+  const intents = ready.filter((p) => p.plan.item.target.kind === 'folder').map((p) => intentOf(p.plan));
+  if (intents.length > 0) await o.store.putAll(intents);
   const placed = new Map<P, string[]>();
   await Promise.all(ready.map(async (p) => {
     try {

@@ -16,6 +16,7 @@ import type { Job, JobOutcome } from './job.js';
 import { outputMarkerPath, outputTarget } from './output-paths.js';
 import { runStages, type StagesContext } from './stages.js';
 import { runFinishes } from './finish.js';
+import { outputsOf } from './publish.js';
 import { removeTemps } from './temp-files.js';
 
 export interface JobContext {
@@ -39,7 +40,9 @@ export interface JobContext {
  */
 export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<JobOutcome> {
   if (job.kind === 'dispose') {
-    if (job.record!.finish != null) await finishSafely(job, job.record!, ctx);
+    // The input is disposed of only once its commit's finish is done: until then its outputs are not complete.
+    const unfinished = job.record!.finish != null ? await finishSafely(job, job.record!, ctx) : null;
+    if (unfinished) return unfinished;
     await disposeSafely(job, job.record!, ctx);
     return { type: 'disposed' };
   }
@@ -138,9 +141,10 @@ async function disposeSafely(job: Job, record: FileRecord, ctx: JobContext): Pro
 
 /**
  * Does the finish a recorded commit still owes (its stale outputs, its completion marker) under those paths' locks, and
- * clears it. A failure is reported and leaves it owed, for the next scan or start.
+ * clears it. A failure is the job's outcome (FINISH_FAILED, transient: a run reports it and exits 1) and leaves the
+ * finish owed, for the next scan or start.
  */
-async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Promise<void> {
+async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Promise<JobOutcome | null> {
   const finish = record.finish!;
   const keys = [...new Set([...finish.remove, ...(finish.marker === null ? [] : [finish.marker])])].sort();
   const releases: (() => void)[] = [];
@@ -148,22 +152,26 @@ async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Prom
     for (const key of keys) releases.push(await ctx.locks.acquire(key, { signal: ctx.signal }));
     await runFinishes([{ finish, root: job.pipeline.output.dir }], ctx.dirs, (dirs) => Promise.all(dirs.map((d) => ctx.dirs.sync(d))).then(() => {}));
     await ctx.store.markAllFinished([record]);
+    return null;
   } catch (err) {
     const error = toSluiceError(err);
     if (error.kind === 'fatal') throw error;
-    ctx.events.emit({
-      type: 'warning', code: 'FINISH_FAILED', path: job.absPath,
-      message: `could not finish the commit of ${job.relPath} (${error.code}: ${error.message}); the next scan tries again`,
-    });
+    const message = `could not finish the commit of ${job.relPath} (${error.code}: ${error.message}); the next scan tries again`;
+    return { type: 'failed', code: 'FINISH_FAILED', message, stage: 'commit', attempts: 1, errorClass: 'transient' };
   } finally {
     for (const release of releases) release();
   }
 }
 
+/**
+ * Records a failure and disposes of the input. A folder output's failed record keeps listing the outputs the input's
+ * earlier results left (they stay where they are): its next success removes those it does not produce again.
+ */
 async function fail(job: Job, stage: string, attempts: number, error: SluiceError, ctx: JobContext): Promise<JobOutcome> {
+  const left = job.pipeline.output.template.folder ? outputsOf(await ctx.store.get(job.pipeline.name, job.relPath)) : [];
   const record: FileRecord = {
     pipeline: job.pipeline.name, relPath: job.relPath, fingerprint: job.fingerprint, hash: job.pipeline.hash,
-    status: 'failed', outputs: [], attempts, stage,
+    status: 'failed', outputs: left, attempts, stage,
     error: { code: error.code, message: error.message, kind: error.kind === 'transient' ? 'transient' : 'permanent' },
     updatedAt: Date.now(), disposed: job.pipeline.onFailure.kind === 'keep',
   };

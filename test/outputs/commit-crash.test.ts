@@ -59,3 +59,67 @@ describe('folder outputs and markers: SIGKILL at each commit step, then a restar
     });
   }
 });
+
+/**
+ * Input "N\ntag\n" (or "fail"): `part-1` at the top of the result folder and `rest/part-2 … part-N` below it, each
+ * "<tag> i"; "fail" exits 3, a permanent failure.
+ */
+const split = {
+  use: 'exec',
+  with: {
+    permanentExitCodes: [3],
+    command: ['/bin/sh', '-c', [
+      '[ "$(head -n1 "$1")" = fail ] && exit 3',
+      'n=$(head -n1 "$1"); tag=$(sed -n 2p "$1"); echo "$tag 1" > "$2/part-1"; i=2',
+      'while [ "$i" -le "$n" ]; do mkdir -p "$2/rest"; echo "$tag $i" > "$2/rest/part-$i"; i=$((i+1)); done',
+    ].join('\n'), 'sh', '{in}', '{outDir}'],
+  },
+};
+
+describe('a folder output redone after an interrupted or failed version holds exactly the newest version', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = Sandbox.create();
+    writeConfig(box, {
+      pipelines: [pipeline({ output: { dir: './outbox', path: '{name}/', marker: '{name}/_SUCCESS' }, stages: [split] })],
+    });
+  });
+  afterEach(async () => {
+    await box.dispose();
+  });
+
+  const version = async (text: string, fault?: string) => {
+    box.write('inbox/a.txt', text);
+    return fault ? box.run(['run'], 30_000, { env: { SLUICE_FAULT: fault } }) : runJson(box);
+  };
+  const exactly = (n: number, tag: string) => ['a/_SUCCESS', 'a/part-1', ...Array.from({ length: n - 1 }, (_, i) => `a/rest/part-${i + 2}`)]
+    .sort().map((f) => [f, f.endsWith('_SUCCESS') ? '' : `${tag} ${f.match(/part-(\d+)/)![1]}\n`]);
+  const contents = () => box.files('outbox').map((f) => [`${f}`, box.read(`outbox/${f}`)!.toString()]);
+
+  for (const fault of ['after-record', 'after-stale-removed']) {
+    test(`a crash ${fault} while a smaller version empties rest/: the restart removes it and writes the marker`, async () => {
+      assert.equal((await version('3\nv1\n')).code, 0);
+      assert.equal((await version('1\nv2\n', fault)).signal, 'SIGKILL');
+      const again = await runJson(box);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(contents(), exactly(1, 'v2'));
+      assert.equal(box.exists('outbox/a/rest'), false);
+      assert.equal((await runJson(box)).report.unchanged, 1);
+    });
+  }
+
+  test('a crash after-rename of a bigger version, then a smaller one: none of the interrupted version\'s files stay', async () => {
+    assert.equal((await version('1\nv1\n')).code, 0);
+    assert.equal((await version('6\nv2\n', 'after-rename')).signal, 'SIGKILL');
+    assert.equal((await version('2\nv3\n')).code, 0);
+    assert.deepEqual(contents(), exactly(2, 'v3'));
+  });
+
+  test('a version that fails in between: the next success removes what the last success left and it does not make', async () => {
+    assert.equal((await version('6\nv1\n')).code, 0);
+    assert.equal((await version('fail\n')).code, 1);
+    assert.deepEqual(box.files('outbox').length, 7, "the failure leaves v1's outputs (and marker) as they were");
+    assert.equal((await version('2\nv3\n')).code, 0);
+    assert.deepEqual(contents(), exactly(2, 'v3'));
+  });
+});
