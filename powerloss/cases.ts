@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PowerCase, type CaseSpec } from './scenario.js';
+import type { CaseSpec } from './case-spec.js';
+import { PowerCase } from './scenario.js';
 import { suiteSeed } from './seed.js';
 
 export function powerCases(command: string, cases: Record<string, CaseSpec>): void {
@@ -16,7 +17,8 @@ export function powerCases(command: string, cases: Record<string, CaseSpec>): vo
       const c = await PowerCase.open(`${command} ${name}`, spec);
       try {
         const report = await c.play();
-        t.diagnostic(`${command} ${name}: seed ${suiteSeed}, ${report.files} files, ${report.cuts} cuts, ` +
+        const rewrites = report.rewrites > 0 ? `, ${report.rewrites} rewrites` : '';
+        t.diagnostic(`${command} ${name}: seed ${suiteSeed}, ${report.files} files${rewrites}, ${report.cuts} cuts, ` +
           `${report.violations.length} violations`);
         for (const line of report.rounds) t.diagnostic(`  ${line}`);
         keep(`${command} ${name}`, report.rounds, report.violations);

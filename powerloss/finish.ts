@@ -1,7 +1,7 @@
 /**
  * The end of a power-loss case: sluice run to completion with the power on (`run` until it exits; `watch` until it is
- * idle, then SIGTERM), then the checks that the state store is sound: a further `run` finds nothing to do and `status`
- * works. Problems are returned as violation lines.
+ * idle, then SIGTERM), then the checks that the state store is sound: a further `run` finds nothing to do (and reports
+ * every input still in the inbox unchanged) and `status` works. Problems are returned as violation lines.
  */
 import type { RunReport } from '../test/helpers/cli.js';
 import { waitFor, type SluiceProcess } from '../test/helpers/process.js';
@@ -33,8 +33,11 @@ export async function finish(command: 'run' | 'watch', config: string, start: St
   return { problem: idle ? null : 'sluice watch did not finish the work within 90 s (see the violations below)' };
 }
 
-/** A further `sluice run --json` must exit 0 and process nothing; `sluice status` must work. */
-export async function further(start: Start, config: string): Promise<string[]> {
+/**
+ * A further `sluice run --json` must exit 0, process nothing and report each of `kept` (the inputs that stay in the
+ * inbox, relative paths) unchanged; `sluice status` must work.
+ */
+export async function further(start: Start, config: string, kept: readonly string[]): Promise<string[]> {
   const problems: string[] = [];
   const again = start(['run', '--json', '-c', config]);
   const exit = await again.waitForExit(120_000);
@@ -44,6 +47,12 @@ export async function further(start: Start, config: string): Promise<string[]> {
   } else if (report.processed !== 0 || report.failed !== 0) {
     const redone = report.files.filter((f) => f.outcome !== 'unchanged').map((f) => `${f.path} (${f.outcome})`);
     problems.push(`a further sluice run had work to do: ${redone.length} file(s): ${redone.slice(0, 10).join(', ')}`);
+  }
+  const reported = new Set(report?.files.map((f) => f.path));
+  const unreported = report === null ? [] : kept.filter((rel) => !reported.has(rel));
+  if (unreported.length > 0) {
+    problems.push(`a further sluice run (exit 0, ${report!.failed} failed) did not report ${unreported.length} of the ` +
+      `${kept.length} inputs in the inbox: ${unreported.slice(0, 10).join(', ')}`);
   }
   const status = start(['status', '--json', '-c', config]);
   const statusExit = await status.waitForExit(30_000);

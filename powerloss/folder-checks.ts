@@ -39,52 +39,79 @@ export function markerProblem(l: Layout, input: Input): string | null {
 }
 
 /**
- * The whole outbox of a folder-output case. After a cut (`converged` false): every folder holding its marker is
- * exactly complete, every known part anywhere is whole, no file lies outside the inputs' folders but temp files; a
- * folder without its marker may hold anything else (a replacement under way). After the run to completion (`converged`
- * true): every input's folder is exactly complete, marker included, and nothing else is in the outbox — no file or
- * folder outside the inputs' folders, nothing left in `.sluice-tmp`.
+ * The whole outbox of a folder-output case. After a cut (`converged` false): every folder holding its marker holds
+ * exactly the files of one version of its input (Corpus.versionsOf: the latest, or an earlier one whose replacement
+ * was not committed yet), each whole, and nothing else — no part of another version mixed in; every known part
+ * anywhere is whole (some version's part at its path); no file lies outside the inputs' folders but temp files; a
+ * folder without its marker may hold anything else (a replacement under way). After the run to completion (`converged` true): every
+ * input's folder is exactly its latest version's files, marker included, and nothing else is in the outbox — no file
+ * or folder outside them (no `rest/` left empty), nothing left in `.sluice-tmp`.
  */
 export function folderProblems(l: Layout, corpus: Corpus, converged: boolean): string[] {
   const v: string[] = [];
   const byFolder = new Map([...corpus.inputs.values()].map((input) => [folderOf(input), input]));
-  const wanted = new Map<string, Buffer>();
-  for (const input of byFolder.values()) for (const [rel, data] of expectedFiles(input)) wanted.set(rel, data);
-  const files = filesUnder(l.outbox);
-  const marked = new Set(files.filter((rel) => wanted.has(rel) && path.posix.basename(rel) === markerName)
-    .map((rel) => path.posix.dirname(rel)));
-  const complete = (folder: string | null) => folder !== null && (converged || marked.has(folder));
-  const under = converged ? 'in its folder' : `in a folder with its ${markerName}`;
-  for (const rel of files) {
+  const held = new Map<string, Map<string, Buffer>>();
+  for (const rel of filesUnder(l.outbox)) {
     if (rel.startsWith(`${tempDir}/`)) {
       if (converged) v.push(`leftover temp file outbox/${rel}`);
       continue;
     }
-    const want = wanted.get(rel);
     const folder = ownerOf(rel, byFolder);
-    if (want !== undefined) v.push(...partProblem(l, rel, want));
-    else if (folder === null) v.push(`unexpected file outbox/${rel}`);
-    else if (complete(folder)) v.push(`unexpected file outbox/${rel} ${under}`);
+    if (folder === null) v.push(`unexpected file outbox/${rel}`);
+    else held.set(folder, (held.get(folder) ?? new Map()).set(rel, bytesOrNull(path.join(l.outbox, rel))!));
   }
-  const present = new Set(files);
   for (const [folder, input] of byFolder) {
-    if (!complete(folder)) continue;
-    const missing = [...expectedFiles(input).keys()].filter((rel) => !present.has(rel));
-    if (missing.length > 0) {
-      v.push(`outbox/${folder}/ ${converged ? 'is not complete: it' : `has its ${markerName} but`} lacks ${missing.length} ` +
-        `of its ${expectedFiles(input).size} files: ${missing.slice(0, 5).join(', ')}`);
-    }
+    v.push(...folderProblem(folder, held.get(folder) ?? new Map(), corpus.versionsOf(input.rel), converged));
   }
-  if (converged) v.push(...strayFolders(l, wanted));
+  if (converged) v.push(...strayFolders(l, new Set([...byFolder.values()].flatMap((input) => [...expectedFiles(input).keys()]))));
   return v;
 }
 
-/** A known file that is not its bytes: a partial (or wrong) part, or a marker with content. */
-function partProblem(l: Layout, rel: string, want: Buffer): string[] {
-  const data = bytesOrNull(path.join(l.outbox, rel));
-  if (data === null || data.equals(want)) return [];
+/**
+ * One input's folder holding `files` (outbox-relative path → bytes), given every version its input had: exactly the
+ * latest one's files (`converged`), else exactly one version's, or — unmarked after a cut — only whole parts.
+ */
+function folderProblem(folder: string, files: ReadonlyMap<string, Buffer>, versions: readonly Input[], converged: boolean): string[] {
+  const marked = files.has(`${folder}/${markerName}`);
+  const all = versions.map(expectedFiles);
+  if (!converged && !marked) return [...files].flatMap(([rel, data]) => partProblem(rel, data, all));
+  const acceptable = converged ? versions.slice(-1) : versions;
+  const diffs = acceptable.map(({ version }) => ({ version, want: all[version - 1]!, ...diffOf(files, all[version - 1]!, all) }));
+  if (diffs.some((d) => d.count === 0)) return [];
+  const best = diffs.reduce((a, b) => (b.count <= a.count ? b : a));
+  const what = converged ? `is not its latest version, ${best.version}` :
+    `has its ${markerName} but is none of its ${versions.length} version(s); against the closest, version ${best.version}`;
+  const list = (rels: readonly string[]) => `${rels.slice(0, 5).join(', ')}${rels.length > 5 ? ', …' : ''}`;
+  const details = [
+    best.missing.length > 0 ? `it lacks ${best.missing.length} of its ${best.want.size} files (${list(best.missing)})` : '',
+    best.extra.length > 0 ? `it has ${best.extra.length} other file(s) (${list(best.extra)})` : '',
+    ...best.wrong.slice(0, 5),
+  ];
+  return [`outbox/${folder}/ ${what}: ${details.filter((d) => d !== '').join('; ')}`];
+}
+
+/** How `files` differ from `want` (one of `all`, every version's files): paths missing, paths extra, files with other bytes. */
+function diffOf(files: ReadonlyMap<string, Buffer>, want: ReadonlyMap<string, Buffer>, all: readonly Map<string, Buffer>[]) {
+  const missing = [...want.keys()].filter((rel) => !files.has(rel));
+  const extra = [...files.keys()].filter((rel) => !want.has(rel));
+  const wrong = [...files].filter(([rel, data]) => want.has(rel) && !data.equals(want.get(rel)!))
+    .map(([rel, data]) => describeWrong(rel, data, want.get(rel)!, all));
+  return { missing, extra, wrong, count: missing.length + extra.length + wrong.length };
+}
+
+/** A file that some version has at its path but no version with these bytes: a partial (or wrong) part, or a marker with content. */
+function partProblem(rel: string, data: Buffer, versions: readonly Map<string, Buffer>[]): string[] {
+  const wants = versions.map((files) => files.get(rel)).filter((want): want is Buffer => want !== undefined);
+  if (wants.length === 0 || wants.some((want) => data.equals(want))) return [];
+  return [describeWrong(rel, data, wants.at(-1)!, versions)];
+}
+
+/** A file that is not `want`: another version's part (by `all`, every version's files), a partial part, a marker with content. */
+function describeWrong(rel: string, data: Buffer, want: Buffer, all: readonly Map<string, Buffer>[]): string {
+  const other = all.findIndex((files) => files.get(rel)?.equals(data));
+  if (other >= 0) return `outbox/${rel} is version ${other + 1}'s (${data.length} bytes, want ${want.length})`;
   const what = path.posix.basename(rel) === markerName ? 'a marker with content' : 'a partial or wrong part';
-  return [`outbox/${rel} is ${what}: ${data.length} bytes, want ${want.length}${data.length === want.length ? ' (other bytes)' : ''}`];
+  return `outbox/${rel} is ${what}: ${data.length} bytes, want ${want.length}${data.length === want.length ? ' (other bytes)' : ''}`;
 }
 
 /** The input folder `rel` lies in (the nearest ancestor that is one), or null. */
@@ -94,9 +121,9 @@ function ownerOf(rel: string, byFolder: ReadonlyMap<string, Input>): string | nu
 }
 
 /** Folders in the outbox that hold no expected file (empty ones left behind), and anything left in `.sluice-tmp`. */
-function strayFolders(l: Layout, wanted: ReadonlyMap<string, Buffer>): string[] {
+function strayFolders(l: Layout, wanted: ReadonlySet<string>): string[] {
   const needed = new Set<string>();
-  for (const rel of wanted.keys()) {
+  for (const rel of wanted) {
     for (let dir = path.posix.dirname(rel); dir !== '.'; dir = path.posix.dirname(dir)) needed.add(dir);
   }
   const v: string[] = [];

@@ -7,42 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SluiceProcess } from '../test/helpers/process.js';
+import type { CaseReport, CaseSpec } from './case-spec.js';
 import { checkAfterCut, checkConverged } from './checks.js';
 import { Corpus } from './corpus.js';
-import { configFor, layoutOf, markerName, type Layout, type Mode } from './layout.js';
+import { looksDone } from './done-hint.js';
+import { markerProblem } from './folder-checks.js';
+import { configFor, layoutOf, type Layout } from './layout.js';
 import { finish, further, tail } from './finish.js';
-import { countFiles, filesUnder } from './mount-files.js';
 import { Powerfs } from './powerfs.js';
 import { Progress } from './progress.js';
 import { rngFor, type Rng } from './seed.js';
-
-export interface CaseSpec extends Mode {
-  readonly command: 'run' | 'watch';
-  /** Durable inputs in the inbox before the first start. */
-  readonly files: number;
-  /** Power cuts to make. */
-  readonly cuts: number;
-  /** Inputs added durably in each round after the first: `run` before the start, `watch` while it runs. */
-  readonly perRound: number;
-  /**
-   * The output, archive and state folders exist (durably) before sluice first starts, as an operator would make them;
-   * otherwise sluice creates them and must make them durable itself.
-   */
-  readonly premade: boolean;
-  /**
-   * `syncfs`: sluice flushes with syncfs where it batches (SLUICE_FLUSH=syncfs), which powerfs gets as its whole-fs
-   * `sync` (SLUICE_TEST_SYNCFS); otherwise sluice fsyncs file by file, as it does on any FUSE file system.
-   */
-  readonly flush?: 'syncfs';
-}
-
-export interface CaseReport {
-  readonly cuts: number;
-  readonly files: number;
-  readonly violations: readonly string[];
-  /** One line per round: when the cut came and what was at risk. */
-  readonly rounds: readonly string[];
-}
 
 export class PowerCase {
   readonly #spec: CaseSpec;
@@ -56,11 +30,17 @@ export class PowerCase {
   /** Each violation once (the first time it is seen: a loss found after one cut is still there after the next). */
   readonly #violations = new Map<string, string>();
   readonly #rounds: string[] = [];
+  /** Inputs processed at least once (the rewrites' candidates). */
   readonly #done = new Set<string>();
+  /** Inputs rewritten and not processed since (roughly: a path processed in the round of its rewrite counts as done). */
+  readonly #stale = new Set<string>();
+  /** Processed inputs whose folder lacked its marker after the last cut: caught in mid-replace, perhaps. */
+  #midway = new Set<string>();
   /** How long a start may run before its cut: learned from the starts that finished first. */
   #runMs = 2500;
 
   private constructor(name: string, spec: CaseSpec, tmp: string, pfs: Powerfs) {
+    if ((spec.rewrites ?? 0) > 0 && spec.onSuccess !== 'keep') throw new Error('rewrites need onSuccess keep (inputs that stay)');
     this.#spec = spec;
     this.#rng = rngFor(name);
     this.#tmp = tmp;
@@ -87,19 +67,23 @@ export class PowerCase {
     let cuts = 0;
     for (let round = 1; cuts < spec.cuts && round <= spec.cuts * 3; round++) {
       // Each file made durable on its own: a whole-fs sync here would also make durable what sluice left undone.
-      if (round > 1 && spec.command === 'run') for (let i = 0; i < spec.perRound; i++) this.#corpus.addDurably();
+      if (round > 1 && spec.command === 'run') {
+        for (let i = 0; i < spec.perRound; i++) this.#corpus.addDurably();
+        for (let i = 0; i < (spec.rewrites ?? 0); i++) this.#rewrite(this.#done);
+      }
       if (await this.#round(round, cuts + 1)) cuts += 1;
     }
-    const end = await finish(spec.command, this.#config, this.#start.bind(this), this.#doneHint.bind(this));
+    const end = await finish(spec.command, this.#config, this.#start.bind(this), () => looksDone(this.#layout, spec, this.#corpus));
     if (end.problem) this.#flag('the run to completion', end.problem);
     for (const problem of checkConverged(this.#layout, spec, this.#corpus)) this.#flag('in the end', problem);
-    for (const problem of await further(this.#start.bind(this), this.#config)) this.#flag('in the end', problem);
+    const kept = spec.onSuccess === 'keep' ? [...this.#corpus.inputs.keys()] : [];
+    for (const problem of await further(this.#start.bind(this), this.#config, kept)) this.#flag('in the end', problem);
     const stats = await this.#pfs.stats();
     for (const problem of stats.violations) this.#flag('powerfs invariant', problem);
     if (spec.flush === 'syncfs' && stats.syncs === syncsBefore) this.#flag('syncfs', 'sluice never flushed through syncfs: the case tested the fsync path');
     if (this.#pfs.stderr !== '') this.#flag('powerfs', `wrote to stderr (a bug in powerfs?): ${tail(this.#pfs.stderr)}`);
     const violations = [...this.#violations].map(([problem, where]) => `${where}: ${problem}`);
-    return { cuts, files: this.#corpus.size, violations, rounds: this.#rounds };
+    return { cuts, files: this.#corpus.size, rewrites: this.#corpus.rewrites, violations, rounds: this.#rounds };
   }
 
   /** One start of sluice, cut at a random moment; false when sluice finished before the moment came. */
@@ -107,7 +91,10 @@ export class PowerCase {
     const proc = this.#start([this.#spec.command, '-c', this.#config]);
     const progress = new Progress(proc);
     const moment = await this.#waitForMoment(proc, progress);
-    for (const p of progress.paths) this.#done.add(p);
+    for (const p of progress.paths) {
+      this.#done.add(p);
+      this.#stale.delete(p);
+    }
     if (moment === null) {
       const exit = await proc.waitForExit(60_000);
       if (exit.code !== 0) this.#flag(`round ${round}`, `sluice ${this.#spec.command} exited ${JSON.stringify(exit)} on its own: ${tail(proc.stderr)}`);
@@ -118,8 +105,11 @@ export class PowerCase {
     await this.#pfs.cut();
     await proc.destroy();
     await this.#pfs.restart();
+    if (this.#spec.rewrites) {
+      this.#midway = new Set([...this.#done].filter((rel) => markerProblem(this.#layout, this.#corpus.inputs.get(rel)!) !== null));
+    }
     this.#rounds.push(`cut ${cut}: ${moment}, ${progress.count} processed; at risk: ${before.pendingDirOps} dir ops, ` +
-      `${before.undurableFiles} files with undurable data`);
+      `${before.undurableFiles} files with undurable data${this.#spec.rewrites ? `; ${this.#midway.size} processed without their marker` : ''}`);
     for (const problem of checkAfterCut(this.#layout, this.#spec, this.#corpus)) this.#flag(`after cut ${cut}`, problem);
     return true;
   }
@@ -127,19 +117,22 @@ export class PowerCase {
   /**
    * Waits for the round's random moment — half the time a delay after the start (up to the duration of the last run
    * that finished before its moment: start-up, recovery, scan and commits all get their share), otherwise a number of
-   * "processed" lines plus a few milliseconds, or a second of idling (watch) — adding inputs durably meanwhile in watch
-   * mode. Returns what the moment was, or null when sluice exited first.
+   * "processed" lines plus a few milliseconds, or a second of idling (watch) — adding and rewriting inputs durably
+   * meanwhile in watch mode. Returns what the moment was, or null when sluice exited first.
    */
   async #waitForMoment(proc: SluiceProcess, progress: Progress): Promise<string | null> {
     const rng = this.#rng;
     const started = Date.now();
-    const adds = this.#spec.command === 'watch' ? this.#spec.perRound : 0;
-    const remaining = Math.max(0, this.#corpus.size - this.#done.size) + adds;
+    const watch = this.#spec.command === 'watch';
+    const adds = watch ? this.#spec.perRound : 0;
+    const rewrites = watch ? this.#spec.rewrites ?? 0 : 0;
+    const remaining = Math.max(0, this.#corpus.size - this.#done.size) + this.#stale.size + adds + rewrites;
     const timed = rng.next() < 0.5;
     const delay = timed ? rng.int(0, this.#runMs) : rng.int(0, 5);
     const target = timed ? 0 : rng.int(1, Math.max(1, Math.floor(remaining * 0.7)));
     let deadline = timed ? started + delay : Infinity;
     let added = 0;
+    let rewritten = 0;
     for (;;) {
       if (proc.exit) {
         this.#runMs = Math.max(100, Math.floor((Date.now() - started) * 0.9));
@@ -148,26 +141,32 @@ export class PowerCase {
       if (deadline === Infinity && progress.count >= target) deadline = Date.now() + delay;
       if (Date.now() >= deadline) break;
       // A watch that is done with everything before the target: the cut comes while it idles.
-      if (added >= adds && progress.quietMs > 1000) return `while idle after ${progress.count} processed, ${added} added`;
+      if (added >= adds && rewritten >= rewrites && progress.quietMs > 1000) {
+        return `while idle after ${progress.count} processed, ${added} added, ${rewritten} rewritten`;
+      }
       if (Date.now() - started > 60_000) return `after 60 s without reaching the moment (${progress.count} processed)`;
-      if (this.#spec.command === 'watch' && added < this.#spec.perRound && rng.next() < 0.5) {
+      if (added < adds && rng.next() < 0.5) {
         this.#corpus.addDurably();
         added += 1;
       }
+      if (rewritten < rewrites && rng.next() < 0.3 && this.#rewrite([...this.#done, ...progress.paths])) rewritten += 1;
       await new Promise((resolve) => setTimeout(resolve, rng.int(1, 4)));
     }
-    const extra = this.#spec.command === 'watch' ? `, ${added} added` : '';
+    const extra = watch ? `, ${added} added${rewrites > 0 ? `, ${rewritten} rewritten` : ''}` : '';
     return timed ? `${delay} ms after the start${extra}` : `${delay} ms after ${target} processed${extra}`;
   }
 
-  /** Whether everything looks done (cheap: counts files, no contents), for the final watch. */
-  #doneHint(): boolean {
-    const { inbox, outbox } = this.#layout;
-    const spec = this.#spec;
-    if (spec.onSuccess !== 'keep') return countFiles(inbox) === 0;
-    if (spec.output === 'folder') return filesUnder(outbox).filter((f) => f.endsWith(`/${markerName}`)).length >= this.#corpus.size;
-    if (spec.output === 'append') return (fs.statSync(path.join(outbox, 'all.log'), { throwIfNoEntry: false })?.size ?? 0) >= this.#corpus.bytes;
-    return countFiles(outbox) >= this.#corpus.size;
+  /**
+   * Rewrites an input durably (see Corpus.rewriteOneOf): half the time one whose folder the last cut left without its
+   * marker (its replacement perhaps cut in mid-commit: the next version must not inherit parts of this one), otherwise
+   * one of `processed`. False when there was none.
+   */
+  #rewrite(processed: Iterable<string>): boolean {
+    const input = this.#corpus.rewriteOneOf(this.#midway.size > 0 && this.#rng.next() < 0.5 ? this.#midway : processed);
+    if (input === null) return false;
+    this.#stale.add(input.rel);
+    this.#midway.delete(input.rel);
+    return true;
   }
 
   #start(args: readonly string[]): SluiceProcess {

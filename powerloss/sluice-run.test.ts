@@ -1,6 +1,6 @@
 import { powerCases } from './cases.js';
 import { powerfsSuite } from './powerfs.js';
-import type { CaseSpec } from './scenario.js';
+import type { CaseSpec } from './case-spec.js';
 
 // `sluice run` on powerfs, the power cut at random moments (seeded: SLUICE_POWERLOSS_SEED=<n> replays a run), then
 // run to completion: every durable input kept or disposed of as configured, every output exactly right, nothing else.
@@ -26,5 +26,8 @@ powerfsSuite('power loss: sluice run', () => {
     'copy, keep, syncfs': run('copy', 'keep', false, 'syncfs'),
     // A folder output ("{relDir}/{name}/" split into parts, "_SUCCESS" marker); watch has one on the syncfs path.
     'folder, delete': folder('delete', false),
+    // The replace path: before each start 30 inputs processed already are rewritten (parts gained and lost, rest/ made
+    // or emptied); 40 inputs and 5 more a round.
+    'folder, keep, rewrites': { ...folder('keep', false), files: 40, cuts: 8, perRound: 5, rewrites: 30 },
   });
 });

@@ -1,6 +1,6 @@
 import { powerCases } from './cases.js';
 import { powerfsSuite } from './powerfs.js';
-import type { CaseSpec } from './scenario.js';
+import type { CaseSpec } from './case-spec.js';
 
 // `sluice watch` on powerfs while the test keeps adding inputs durably (written, fsynced, renamed into place, folder
 // fsynced: only then counted; 60 per start, 30 for a folder output), the power cut at random moments, restarted each
@@ -26,5 +26,8 @@ powerfsSuite('power loss: sluice watch', () => {
     // Folder outputs ("{relDir}/{name}/" split into parts, "_SUCCESS" marker), one on the syncfs path.
     'folder, moveTo': folder('moveTo', true),
     'folder, delete, syncfs': folder('delete', false, 'syncfs'),
+    // The replace path: while it runs 30 inputs processed already are rewritten (parts gained and lost, rest/ made or
+    // emptied); 40 inputs and 5 more a round.
+    'folder, keep, rewrites': { ...folder('keep', true), files: 40, cuts: 8, perRound: 5, rewrites: 30 },
   });
 });
