@@ -65,6 +65,24 @@ export class KeyedLock<K = string> {
   }
 
   /** Takes the lock on `key` if nobody holds it and the table has room (no waiting); undefined otherwise. */
+  /**
+   * Takes the locks of every key (duplicates once), in one sorted order, so two callers asking for overlapping sets
+   * never deadlock; the returned release frees them all. On abort the keys taken so far are freed and it rejects.
+   */
+  async acquireAll(keys: Iterable<K>, options: WaitOptions = {}): Promise<Release> {
+    const releases: Release[] = [];
+    const freeAll = () => {
+      for (const release of releases.splice(0)) release();
+    };
+    try {
+      for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key, options));
+    } catch (err) {
+      freeAll();
+      throw err;
+    }
+    return freeAll;
+  }
+
   tryAcquire(key: K): Release | undefined {
     if (this.#held.has(key) || this.#held.size >= this.#maxKeys || this.#admission.size > 0) return undefined;
     return this.#admit(key);

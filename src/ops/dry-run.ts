@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Disposition, ResolvedConfig } from '../config/resolved.js';
 import type { Decision } from '../pipeline/decide.js';
 import { upToDate } from '../pipeline/up-to-date.js';
-import { readyMarkerOf } from '../watch/ready-marker.js';
+import { readyMarkerFile } from '../watch/ready-marker.js';
 import { outputTarget } from '../pipeline/output-paths.js';
 import { openStoreReadOnly } from '../state/read-only.js';
 import { createFilter } from '../watch/filter.js';
@@ -37,8 +37,8 @@ export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
           continue;
         }
         const { decision } = await upToDate(p, relPath, fingerprintOf(stat), await store.get(p.name, relPath));
-        const marker = readyMarkerOf(p);
-        const waiting = decision === 'process' && marker !== null && !fs.existsSync(path.join(p.input.dir, marker.pathFor(relPath)));
+        const marker = readyMarkerFile(p, relPath);
+        const waiting = decision === 'process' && marker !== null && !fs.existsSync(marker);
         const action = waiting ? 'waiting' : decision;
         const job = { kind: 'process' as const, pipeline: p, relPath, absPath, fingerprint: fingerprintOf(stat), queuedAt: 0 };
         let output: string | null = null;

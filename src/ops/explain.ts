@@ -4,7 +4,7 @@ import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { isWithin } from '../config/validate.js';
 import { controlRequest } from '../control/client.js';
 import { upToDate } from '../pipeline/up-to-date.js';
-import { readyMarkerOf } from '../watch/ready-marker.js';
+import { readyMarkerFile } from '../watch/ready-marker.js';
 import { openStoreReadOnly } from '../state/read-only.js';
 import { sameFingerprint, type FileRecord, type StateStore } from '../state/store.js';
 import { createFilter } from '../watch/filter.js';
@@ -145,10 +145,8 @@ async function asInput(p: ResolvedPipeline, abs: string, store: StateStore): Pro
 
 /** The ready marker the input waits for, when the pipeline has one and it is not there; else null. */
 function missingMarker(p: ResolvedPipeline, relPath: string): string | null {
-  const marker = readyMarkerOf(p);
-  if (marker === null) return null;
-  const file = path.join(p.input.dir, marker.pathFor(relPath));
-  return lstat(file) === null ? file : null;
+  const file = readyMarkerFile(p, relPath);
+  return file !== null && lstat(file) === null ? file : null;
 }
 
 /** Where the input of a recorded result is: moved by its disposition, or still in place. */

@@ -6,7 +6,7 @@ import { sleep } from '../core/abort.js';
 import type { EventBus } from '../observability/events.js';
 import { sameFingerprint, type StateStore } from '../state/store.js';
 import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
-import { readyMarkerOf } from '../watch/ready-marker.js';
+import { readyMarkerFile } from '../watch/ready-marker.js';
 import { upToDate } from './up-to-date.js';
 import type { Job } from './job.js';
 
@@ -89,10 +89,9 @@ async function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerp
  * the input is not eligible; the marker's watch event (or the next scan) brings it back.
  */
 async function markerMissing(file: Candidate, events: EventBus): Promise<boolean> {
-  const marker = readyMarkerOf(file.pipeline);
-  if (marker === null) return false;
-  const rel = marker.pathFor(file.relPath);
-  if ((await lstatOrNull(path.join(file.pipeline.input.dir, rel))) !== null) return false;
+  const marker = readyMarkerFile(file.pipeline, file.relPath);
+  if (marker === null || (await lstatOrNull(marker)) !== null) return false;
+  const rel = path.relative(file.pipeline.input.dir, marker).split(path.sep).join('/');
   events.emit({ type: 'awaiting-marker', pipeline: file.pipeline.name, path: file.relPath, marker: rel });
   return true;
 }

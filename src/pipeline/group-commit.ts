@@ -144,21 +144,13 @@ export class GroupCommit {
 
   /** Takes every lock key of the batch, in one sorted order (no two batches or commits can deadlock). */
   async #lock(batch: readonly Pending[]): Promise<Release[]> {
-    const releases: Release[] = [];
     const started = performance.now();
-    try {
-      for (const key of [...new Set(batch.flatMap((p) => p.plan.keys))].sort()) {
-        releases.push(await this.#o.locks.acquire(key, { signal: this.#o.signal }));
-      }
-    } catch (err) {
-      releaseAll(releases);
-      throw err;
-    }
+    const release = await this.#o.locks.acquireAll(batch.flatMap((p) => p.plan.keys), { signal: this.#o.signal });
     const waitMs = performance.now() - started;
     for (const { plan: { item: { job, target } } } of batch) {
       this.#o.events.emit({ type: 'lock-wait', pipeline: job.pipeline.name, path: job.relPath, output: outputOf(target), waitMs });
     }
-    return releases;
+    return [release];
   }
 
   /** Does what the records owe (stale outputs, markers; `root` is their output.dir) and clears it in one transaction. */

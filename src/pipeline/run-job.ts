@@ -146,10 +146,9 @@ async function disposeSafely(job: Job, record: FileRecord, ctx: JobContext): Pro
  */
 async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Promise<JobOutcome | null> {
   const finish = record.finish!;
-  const keys = [...new Set([...finish.remove, ...(finish.marker === null ? [] : [finish.marker])])].sort();
-  const releases: (() => void)[] = [];
+  let release = () => {};
   try {
-    for (const key of keys) releases.push(await ctx.locks.acquire(key, { signal: ctx.signal }));
+    release = await ctx.locks.acquireAll([...finish.remove, ...(finish.marker === null ? [] : [finish.marker])], { signal: ctx.signal });
     await runFinishes([{ finish, root: job.pipeline.output.dir }], ctx.dirs, (dirs) => Promise.all(dirs.map((d) => ctx.dirs.sync(d))).then(() => {}));
     await ctx.store.markAllFinished([record]);
     return null;
@@ -159,7 +158,7 @@ async function finishSafely(job: Job, record: FileRecord, ctx: JobContext): Prom
     const message = `could not finish the commit of ${job.relPath} (${error.code}: ${error.message}); the next scan tries again`;
     return { type: 'failed', code: 'FINISH_FAILED', message, stage: 'commit', attempts: 1, errorClass: 'transient' };
   } finally {
-    for (const release of releases) release();
+    release();
   }
 }
 

@@ -77,3 +77,9 @@ export function readyMarkerOf(p: { readonly input: { readonly marker: Template |
   if (marker === undefined) compiled.set(p, (marker = p.input.marker === null ? null : new ReadyMarker(p.input.marker)));
   return marker;
 }
+
+/** The absolute path of the ready marker the input `relPath` waits for, or null when the pipeline has no input.marker. */
+export function readyMarkerFile(p: { readonly input: { readonly dir: string; readonly marker: Template | null } }, relPath: string): string | null {
+  const marker = readyMarkerOf(p);
+  return marker === null ? null : path.join(p.input.dir, marker.pathFor(relPath));
+}

@@ -209,3 +209,34 @@ describe('KeyedLock', () => {
     );
   });
 });
+
+describe('KeyedLock.acquireAll', () => {
+  it('takes overlapping sets asked in opposite orders one after the other, never deadlocking', async () => {
+    const lock = new KeyedLock<string>();
+    const order: string[] = [];
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const release = await lock.acquireAll(i % 2 ? ['a', 'b', 'a'] : ['b', 'a']);
+      order.push(`in ${i}`);
+      await flush();
+      order.push(`out ${i}`);
+      release();
+    }));
+    for (let i = 0; i < order.length; i += 2) assert.equal(order[i]!.slice(3), order[i + 1]!.slice(4), 'holders never overlap');
+    assert.equal(lock.size, 0);
+  });
+
+  it('an aborted acquireAll frees the keys it had taken', async () => {
+    const lock = new KeyedLock<string>();
+    const held = await lock.acquire('b');
+    const controller = new AbortController();
+    const all = track(lock.acquireAll(['a', 'b'], { signal: controller.signal }));
+    await flush();
+    assert.equal(lock.isLocked('a'), true, 'a is taken while it waits for b');
+    controller.abort(new Error('stop'));
+    await flush();
+    assert.equal(all.state, 'rejected');
+    assert.equal(lock.isLocked('a'), false);
+    held();
+    assert.equal(lock.size, 0);
+  });
+});

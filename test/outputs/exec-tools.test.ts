@@ -111,6 +111,13 @@ describe('exec and the tools people plug in', () => {
     assert.equal(box.read('outbox/a.txt')!.toString(), 'SHOUT THIS');
   });
 
+  test('with stdout: true sluice writes the output itself, so SLUICE_OUTPUT is empty', async () => {
+    box.write('inbox/a.txt', 'x');
+    writeConfig(box, { pipelines: [pipeline({ stages: [{ use: 'exec', with: { command: ['/bin/sh', '-c', 'printf "[%s]" "$SLUICE_OUTPUT"'], stdout: true } }] })] });
+    assert.equal((await runJson(box)).code, 0);
+    assert.equal(box.read('outbox/a.txt')!.toString(), '[]');
+  });
+
   test('a program that writes nothing fails the file with NO_OUTPUT, at once', async () => {
     box.write('inbox/a.txt', 'x');
     writeConfig(box, { pipelines: [pipeline({ retry: { attempts: 3, backoffMs: 5 }, stages: [{ use: 'exec', with: { command: ['true'] } }] })] });

@@ -74,6 +74,39 @@ describe('ready markers (input.marker) and completion markers (output.marker)', 
     assert.deepEqual(box.files('inbox'), ['batch/_READY', 'batch/later/c.txt']);
   });
 
+  test('a quarantined input takes its marker along, and sluice retry brings both back; the dry run says who waits', async () => {
+    box.write('inbox/bad.json', '{ nope');
+    box.write('inbox/bad.json.done', '');
+    box.write('inbox/later.json', '{}');
+    withMarker('{base}.done', { stages: [{ use: 'json' }], onFailure: { moveTo: './failed' } });
+    const dry = JSON.parse((await box.run(['run', '--dry-run', '--json'])).stdout) as { files: { path: string; action: string }[] };
+    assert.deepEqual(dry.files.map((f) => [f.path, f.action]).sort(), [['bad.json', 'process'], ['later.json', 'waiting']]);
+    assert.match((await box.run(['run', '--dry-run'])).stdout, /waiting {2}p: later\.json/);
+    assert.equal((await runJson(box)).code, 1);
+    assert.deepEqual(box.files('failed'), ['bad.json', 'bad.json.done', 'bad.json.error.json']);
+    assert.deepEqual(box.files('inbox'), ['later.json']);
+    const retried = await box.run(['retry', 'failed/bad.json']);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.deepEqual(box.files('inbox'), ['bad.json', 'bad.json.done', 'later.json']);
+    assert.deepEqual(box.files('failed'), []);
+  });
+
+  test('watch: a folder marker\'s event makes every file of its folder eligible', async () => {
+    writeConfig(box, { rescanIntervalMs: 0, pipelines: [pipeline({ input: { dir: './inbox', settleMs: 0, marker: '_READY' } })] });
+    box.write('inbox/batch/.keep', '');
+    const sluice = box.start(['watch', ...debugJson]);
+    await sluice.ready();
+    box.write('inbox/batch/a.txt', 'a');
+    box.write('inbox/batch/b.txt', 'b');
+    await waitFor('both wait for _READY', () => sluice.logs.filter((l) => /waiting for its ready marker batch\/_READY/.test(l.message)).length >= 2);
+    box.write('inbox/batch/_READY', '');
+    await sluice.processed('batch/a.txt');
+    await sluice.processed('batch/b.txt');
+    assert.deepEqual(box.files('outbox'), ['batch/a.txt', 'batch/b.txt']);
+    sluice.kill('SIGTERM');
+    assert.equal((await sluice.waitForExit()).code, 0);
+  });
+
   test('watch: the marker\'s own event makes its file eligible', async () => {
     writeConfig(box, { rescanIntervalMs: 0, pipelines: [pipeline({ input: { dir: './inbox', settleMs: 0, marker: '{base}.done' } })] });
     box.write('inbox/.keep', '');

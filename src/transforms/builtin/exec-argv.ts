@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { templateValues } from '../../config/template.js';
 import type { TransformContext } from '../types.js';
 
 /** The placeholders an `exec` argv element may hold; each is replaced by a value, never parsed by a shell. */
@@ -19,14 +19,9 @@ export function renderArgv(argv: readonly string[], ctx: TransformContext<unknow
 }
 
 function placeholderValues(ctx: TransformContext<unknown>): Record<ExecPlaceholder, string> {
-  const { relPath } = ctx.source;
-  const base = path.posix.basename(relPath);
-  const relDir = path.posix.dirname(relPath);
-  const ext = path.posix.extname(base);
-  return {
-    in: ctx.input, out: ctx.output ?? '', outDir: ctx.outputDir ?? '', base, ext, relPath,
-    name: ext ? base.slice(0, -ext.length) : base, relDir: relDir === '.' ? '' : relDir,
-  };
+  // The input's name parts are output.path's ({name} {ext} {base} {relDir}): one definition for both.
+  const { name, ext, base, relDir } = templateValues(ctx.source.relPath, ctx.pipeline ?? '');
+  return { in: ctx.input, out: ctx.output ?? '', outDir: ctx.outputDir ?? '', name, ext, base, relDir, relPath: ctx.source.relPath };
 }
 
 /**
