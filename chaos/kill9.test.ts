@@ -106,6 +106,8 @@ describe('chaos: kill -9 at random moments', () => {
     const total = inputs.size;
     const last = box.start(['watch', '-c', file, '--log-format', 'json']);
     await waitFor('every input archived', () => box.files('archive').length === total && left() === 0, { timeoutMs: 180_000, intervalMs: 200 });
+    // The rounds may have left nothing to do: SIGTERM a daemon that is up (its handlers installed), not one starting.
+    await last.ready();
     last.kill('SIGTERM');
     assert.equal((await last.waitForExit(60_000)).code, 0, last.stderr.slice(-2000));
     assertConverged();
