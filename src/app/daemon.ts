@@ -5,12 +5,14 @@ import { feed } from '../sources/feed.js';
 import { InputWatching } from '../sources/input-watching.js';
 import { OperatorServices } from './operator-services.js';
 import { Rescans, type ScanVia } from '../sources/rescans.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export interface DaemonOptions {
   readonly config: ResolvedConfig;
   readonly events: EventBus;
   readonly log: TransformLog;
+  /** Opens the runtime of the mode (the composition root chooses: one node, or a cluster node). @default openRuntime */
+  readonly open?: (o: RuntimeOptions) => Promise<Runtime>;
 }
 
 /**
@@ -26,7 +28,9 @@ export class Daemon {
   #runtime: Runtime | null = null;
   #ops: OperatorServices | null = null;
   #watching: InputWatching | null = null;
-  #rescans = new Rescans({ scan: (via) => this.#scan(via), intervalMs: () => this.#o.config.rescanIntervalMs });
+  #rescans = new Rescans({
+    scan: (via) => this.#scan(via), intervalMs: () => this.#runtime?.rescanIntervalMs ?? this.#o.config.rescanIntervalMs,
+  });
   #closing: Promise<void> | null = null;
   /** The last reload, which the next one (and close) waits for; rescans wait while one runs. */
   #reloading: Promise<void> = Promise.resolve();
@@ -49,7 +53,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     const { config, events } = this.#o;
-    this.#runtime = await openRuntime({
+    this.#runtime = await (this.#o.open ?? openRuntime)({
       config, events, log: this.#o.log,
       onFatal: (err) => this.#onFatal(err),
       onOverflow: () => this.rescan(),
@@ -114,7 +118,7 @@ export class Daemon {
   async #scan(via: ScanVia): Promise<void> {
     const signal = this.#stop.signal;
     try {
-      await feed(this.#o.config.pipelines, this.#runtime!.engine.intake, this.#o.events, via, signal);
+      await feed(this.#runtime!.scanned(), this.#runtime!.engine.intake, this.#o.events, via, signal);
     } catch (err) {
       if (!signal.aborted) this.#onFatal(err);
     }

@@ -50,11 +50,15 @@ export class OperatorServices {
     let metricsUrl: string | null = null;
     try {
       if (config.metrics) {
-        const prom = (registry = new Metrics(config.pipelines.map((p) => p.name), stats));
+        const prom = (registry = new Metrics(config.pipelines.map((p) => p.name), stats, runtime.cluster));
         unsubscribe.push(events.on(prom.listener));
         metrics = await listenMetrics(config.metrics, {
           'GET /metrics': async () => ({ status: 200, body: await prom.registry.metrics(), type: prom.registry.contentType }),
-          'GET /healthz': () => (o.state() === 'running' ? { status: 200, body: 'ok\n' } : { status: 503, body: `${o.state()}\n` }),
+          'GET /healthz': () => {
+            if (o.state() !== 'running') return { status: 503, body: `${o.state()}\n` };
+            const problem = runtime.unhealthy();
+            return problem === null ? { status: 200, body: 'ok\n' } : { status: 503, body: `degraded: ${problem}\n` };
+          },
         });
         const host = config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host;
         metricsUrl = `http://${host}:${metrics.port}/metrics`;

@@ -3,7 +3,7 @@ import type { EventBus } from '../observability/events.js';
 import type { TransformLog } from '../transforms/types.js';
 import { feed } from '../sources/feed.js';
 import { ReportCollector, type RunReport } from '../ops/report.js';
-import { openRuntime } from './runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export interface RunOnceOptions {
   readonly config: ResolvedConfig;
@@ -11,6 +11,8 @@ export interface RunOnceOptions {
   readonly log: TransformLog;
   /** Aborting it interrupts the run: in-flight work is aborted, inputs stay for next time. */
   readonly signal: AbortSignal;
+  /** Opens the runtime of the mode (see DaemonOptions.open). @default openRuntime */
+  readonly open?: (o: RuntimeOptions) => Promise<Runtime>;
 }
 
 export interface RunOnceResult {
@@ -24,7 +26,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
   const unsubscribe = o.events.on(collector.listener);
   let fatal: unknown = null;
   const fail = new AbortController();
-  const runtime = await openRuntime({
+  const runtime = await (o.open ?? openRuntime)({
     config: o.config, events: o.events, log: o.log,
     onFatal: (err) => {
       fatal ??= err;
@@ -35,6 +37,8 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
   try {
     await feed(o.config.pipelines, runtime.engine.intake, o.events, 'scan', stop);
     await Promise.race([runtime.engine.intake.whenIdle(), aborted(stop)]);
+    // In a cluster the jobs run on whichever node: their lines come from the shared queue.
+    if (runtime.awaitSubmitted) collector.merge(await runtime.awaitSubmitted(stop));
   } catch (err) {
     if (!stop.aborted) throw err;
   } finally {

@@ -1,20 +1,39 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolved.js';
+import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
-import { Engine } from '../pipeline/engine.js';
+import type { ClusterGauges } from '../observability/metrics.js';
+import type { FileReport } from '../ops/report.js';
+import { Engine, type EngineOptions } from '../pipeline/engine.js';
 import { recover } from '../pipeline/recovery.js';
 import { tempDirName } from '../pipeline/temp-files.js';
 import { InstanceLock } from '../state/instance-lock.js';
 import { SqliteStore } from '../state/sqlite-store.js';
+import type { StateStore } from '../state/store.js';
 import type { TransformLog } from '../transforms/types.js';
 
-/** What both composition roots (daemon, one-shot) share: the lock, the store, recovery, the engine. */
+/**
+ * What both composition roots (daemon, one-shot) share: the lock, the store, recovery, the engine. One implementation
+ * per mode: one node on SQLite (openRuntime), or a cluster node on Redis (cluster-runtime.ts).
+ */
 export interface Runtime {
   /** The config the current engine runs (a reload replaces both). */
   readonly config: ResolvedConfig;
-  readonly store: SqliteStore;
+  readonly store: StateStore;
   readonly engine: Engine;
+  /** The pipelines this node lists now: all on one node; in a cluster those whose scanner lease it holds. */
+  scanned(): readonly ResolvedPipeline[];
+  /** How often the daemon lists its input folders. */
+  readonly rescanIntervalMs: number;
+  /** Null while this node can take work; otherwise why not (what /healthz answers with a 503). */
+  unhealthy(): string | null;
+  /**
+   * For a one-shot run: waits until every job this node handed to a shared queue has ended, on whichever node, and
+   * returns how each ended. Absent where the engine runs every job itself.
+   */
+  awaitSubmitted?(signal: AbortSignal): Promise<FileReport[]>;
+  /** Cluster mode: this node's name and the shared queues' counts (for metrics). */
+  readonly cluster?: ClusterGauges;
   /**
    * A config reload (same stateDir): the current engine stops taking work and its jobs in flight finish under the old
    * config, never aborted; a new engine on `config` starts at once, on the same lock, store and output path locks, and
@@ -37,6 +56,8 @@ export interface RuntimeOptions {
   readonly onFolder?: (absPath: string) => void;
   /** Start the batched path's worker threads with the engine (see EngineOptions.warm). */
   readonly warm?: boolean;
+  /** Create missing input folders on a reload (not on a share, where a missing one means it is not mounted). @default true */
+  readonly makeInputDirs?: boolean;
 }
 
 /** Takes the instance lock, opens the store, recovers from an earlier crash, creates input folders, starts the engine. */
@@ -47,7 +68,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     store = new SqliteStore(o.config.stateDir);
     await recover(o.config, store, o.events);
     await makeInputDirs(o.config);
-    return new OpenRuntime(o, lock, store);
+    return new EngineRuntime(o, { store, release: () => lock.release() });
   } catch (err) {
     await store?.close();
     lock.release();
@@ -55,20 +76,30 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-class OpenRuntime implements Runtime {
-  readonly store: SqliteStore;
+/** What a mode gives the engine runtime: its store, the engine ports it chooses, and what to let go at close. */
+export interface RuntimeParts {
+  readonly store: StateStore;
+  /** Engine ports (path locks, the intake's shared queue); the in-process ones when absent. */
+  readonly engine?: Pick<EngineOptions, 'locks' | 'forward'>;
+  /** Called last by close(), after the store closed (the instance lock). */
+  readonly release: () => void | Promise<void>;
+}
+
+/** The runtime of one node: an engine (replaced on reload) on a store; a cluster node builds on it. */
+export class EngineRuntime implements Runtime {
+  readonly store: StateStore;
   readonly #o: RuntimeOptions;
-  readonly #lock: InstanceLock;
+  readonly #parts: RuntimeParts;
   #config: ResolvedConfig;
   #engine: Engine;
   /** Engines a reload replaced whose jobs still run. */
   readonly #retiring = new Set<Engine>();
   #closing: Promise<void> | null = null;
 
-  constructor(o: RuntimeOptions, lock: InstanceLock, store: SqliteStore) {
+  constructor(o: RuntimeOptions, parts: RuntimeParts) {
     this.#o = o;
-    this.#lock = lock;
-    this.store = store;
+    this.#parts = parts;
+    this.store = parts.store;
     this.#config = o.config;
     this.#engine = this.#newEngine(o.config);
   }
@@ -77,12 +108,24 @@ class OpenRuntime implements Runtime {
     return this.#config;
   }
 
+  scanned(): readonly ResolvedPipeline[] {
+    return this.#config.pipelines;
+  }
+
+  get rescanIntervalMs(): number {
+    return this.#config.rescanIntervalMs;
+  }
+
+  unhealthy(): string | null {
+    return null;
+  }
+
   get engine(): Engine {
     return this.#engine;
   }
 
   async replaceEngine(next: ResolvedConfig): Promise<{ retired: Promise<void> }> {
-    await makeInputDirs(next);
+    if (this.#o.makeInputDirs !== false) await makeInputDirs(next);
     const old = this.#engine;
     const running = old.intake.runningKeys();
     this.#engine = this.#newEngine(next, old.locks);
@@ -111,13 +154,14 @@ class OpenRuntime implements Runtime {
       await removeEmptyTempDirs(this.#config);
     } finally {
       await this.store.close();
-      this.#lock.release();
+      await this.#parts.release();
     }
   }
 
-  #newEngine(config: ResolvedConfig, locks?: Engine['locks']): Engine {
+  #newEngine(config: ResolvedConfig, locks = this.#parts.engine?.locks): Engine {
     const { events, log, onFatal, onOverflow, onFolder, warm } = this.#o;
-    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks, warm });
+    const { forward } = this.#parts.engine ?? {};
+    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks, forward, warm });
     engine.start();
     return engine;
   }

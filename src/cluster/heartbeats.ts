@@ -11,6 +11,8 @@ export interface NodeInfo {
   readonly hashes: Readonly<Record<string, string>>;
   /** Jobs this node runs now. */
   readonly inFlight: number;
+  /** What this incarnation's temp file names start with (see useTempTag): the janitor spares live ones. */
+  readonly tag: string;
 }
 
 export interface HeartbeatOptions {

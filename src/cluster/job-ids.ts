@@ -8,6 +8,8 @@ export interface InputVersion {
   readonly fingerprint: Fingerprint;
   /** The pipeline hash the version is to be processed with. */
   readonly hash: string;
+  /** How the submitting node learnt of it (a scan retries transient failures, a watch event does not). */
+  readonly via?: 'scan' | 'rescan' | 'event' | 'redo';
 }
 
 /**

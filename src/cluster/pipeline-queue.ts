@@ -47,25 +47,56 @@ export class PipelineQueue {
   async enqueue(versions: readonly InputVersion[]): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < versions.length; i += addChunk) {
-      const jobs = await this.#queue.addBulk(versions.slice(i, i + addChunk).map((v) => ({
-        name: 'input',
-        data: v,
-        opts: {
-          jobId: jobIdOf(v),
-          deduplication: { id: pathDedupId(v.pipeline, v.relPath), keepLastIfActive: true },
-          removeOnComplete: { age: this.#o.keepCompletedS, count: 10_000 },
-          removeOnFail: { count: 100_000 },
-        },
-      })));
+      const jobs = await this.#queue.addBulk(versions.slice(i, i + addChunk).map((v) => this.#job(v)));
       ids.push(...jobs.map((j) => j.id ?? ''));
     }
     return ids;
   }
 
+  /**
+   * Adds one version for a scan that found it not up to date (the state store says so): a job of that version that
+   * ended already (kept for a while, it would swallow the add) is removed first, so a version whose job ended without
+   * a result (vanished, changed, aborted on a node that stopped) runs again. A waiting or active one is left be.
+   * Resolves with the version's job id.
+   */
+  async submit(version: InputVersion): Promise<string> {
+    const id = jobIdOf(version);
+    const state = await this.#queue.getJobState(id);
+    if (state === 'completed' || state === 'failed') await this.#queue.remove(id).catch(() => 0);
+    await this.#queue.add('input', version, this.#job(version).opts);
+    return id;
+  }
+
+  #job(v: InputVersion) {
+    return {
+      name: 'input',
+      data: v,
+      opts: {
+        jobId: jobIdOf(v),
+        deduplication: { id: pathDedupId(v.pipeline, v.relPath), keepLastIfActive: true },
+        removeOnComplete: { age: this.#o.keepCompletedS, count: 10_000 },
+        removeOnFail: { count: 100_000 },
+      },
+    };
+  }
+
+  /** How the job `id` stands: its state, and its return value once completed or its reason once failed. */
+  async lookup(id: string): Promise<{ state: string; result?: unknown; failedReason?: string; processedBy?: string }> {
+    const job = await this.#queue.getJob(id);
+    if (!job) return { state: 'unknown' };
+    const state = await job.getState();
+    return { state, result: job.returnvalue as unknown, failedReason: job.failedReason, processedBy: job.processedBy };
+  }
+
+  /** True while a job of `relPath` is active or waits to run after the active one (the path's deduplication). */
+  async pathBusy(pipeline: string, relPath: string): Promise<boolean> {
+    return (await this.#queue.getDeduplicationJobId(pathDedupId(pipeline, relPath))) != null;
+  }
+
   /** Starts taking jobs: `process` runs one version (its rejection fails the job). `node` names this node on each job. */
-  work(node: string, concurrency: number, process: (version: InputVersion, job: Job) => Promise<unknown>): Worker {
+  work(node: string, concurrency: number, process: (version: InputVersion, job: Job, token: string) => Promise<unknown>): Worker {
     if (this.#worker) throw new Error(`PipelineQueue ${this.name}: work() was called already`);
-    this.#worker = new Worker(this.name, (job: Job) => process(job.data as InputVersion, job), {
+    this.#worker = new Worker(this.name, (job: Job, token?: string) => process(job.data as InputVersion, job, token ?? ''), {
       connection: this.#connection, prefix: this.#o.prefix, concurrency, name: node,
       lockDuration: this.#o.lockMs, stalledInterval: this.#o.stalledMs, maxStalledCount: 1,
     });
@@ -82,6 +113,11 @@ export class PipelineQueue {
   /** The job of a version, if it is kept. */
   job(version: InputVersion): Promise<Job | undefined> {
     return this.#queue.getJob(jobIdOf(version));
+  }
+
+  /** The worker work() started, if any. */
+  get worker(): Worker | null {
+    return this.#worker;
   }
 
   /** Stops taking jobs, waits for the active ones of this node, closes the queue. Idempotent. */

@@ -100,6 +100,16 @@ export class RedisLeases {
     };
   }
 
+  /** Deletes the paths `token` still holds (a role given up without its Lease object). */
+  async releaseToken(paths: readonly string[], token: string): Promise<void> {
+    await this.#run('sluiceLeaseRelease', this.#keys(paths, 'lease'), token);
+  }
+
+  /** The token holding `path` now, or null. */
+  async holder(path: string): Promise<string | null> {
+    return this.#redis.get(this.#keys([path], 'lease')[0]!);
+  }
+
   /** Redis keys of `paths`: hashed, so any path (long, odd bytes) makes a short key. */
   #keys(paths: readonly string[], kind: 'lease' | 'fence'): string[] {
     return paths.map((p) => `${this.#prefix}:${kind}:${createHash('sha1').update(p).digest('hex')}`);

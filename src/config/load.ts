@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, describe } from '../errors.js';
 import { resolveTransform } from '../transforms/registry.js';
@@ -44,10 +45,13 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
   }
   problems.push(...duplicateNames(pipelines.map((p) => p.name)), ...checkPipelines(pipelines, stateDir));
   if (problems.length > 0) throw invalid(location, problems);
+  const cluster = raw.cluster && { ...raw.cluster, node: raw.cluster.node ?? `${os.hostname()}-${process.pid}`, named: raw.cluster.node !== null };
   const config: ResolvedConfig = {
     file: location.builtin ? null : location.file,
     baseDir: location.baseDir,
-    stateDir,
+    // A cluster node keeps its own part (instance lock, control socket) below the shared setting, so several nodes on
+    // one machine may share a config file.
+    stateDir: cluster ? path.join(stateDir, 'nodes', cluster.node) : stateDir,
     log: {
       level: options.logLevel ?? raw.log.level,
       format: options.logFormat ?? raw.log.format,
@@ -57,6 +61,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
     rescanIntervalMs: raw.rescanIntervalMs,
     shutdownGraceMs: raw.shutdownGraceMs,
     metrics: raw.metrics,
+    cluster,
     pipelines: withExcludedDirs(pipelines, stateDir),
   };
   return deepFreeze(config);

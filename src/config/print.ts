@@ -10,6 +10,7 @@ export function plainConfig(config: ResolvedConfig): Record<string, unknown> {
     rescanIntervalMs: config.rescanIntervalMs,
     shutdownGraceMs: config.shutdownGraceMs,
     metrics: config.metrics,
+    cluster: config.cluster,
     pipelines: config.pipelines.map((p) => ({
       name: p.name,
       input: {

@@ -55,6 +55,7 @@ export interface ResolvedConfig {
   /** The config file, or null for the built-in default. */
   readonly file: string | null;
   readonly baseDir: string;
+  /** In cluster mode, this node's own folder: `<stateDir>/nodes/<node>`. */
   readonly stateDir: string;
   readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly file: string | null };
   readonly queue: { readonly capacity: number };
@@ -62,5 +63,20 @@ export interface ResolvedConfig {
   readonly shutdownGraceMs: number;
   /** Where `/metrics` and `/healthz` are served; null when off. Port 0 picks a free port. */
   readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** Cluster mode; null: one node on SQLite. */
+  readonly cluster: ClusterSettings | null;
   readonly pipelines: readonly ResolvedPipeline[];
+}
+
+/** The `cluster:` block, resolved: `node` is always set (the host name and pid when the config leaves it null). */
+export interface ClusterSettings {
+  readonly redis: string;
+  readonly prefix: string;
+  readonly node: string;
+  /** The config names the node (else it is the host name and pid, and its folder below stateDir goes at a clean stop). */
+  readonly named: boolean;
+  /** How long a silent node keeps a job and its output leases. */
+  readonly lockMs: number;
+  /** How often the scanner lists each input folder. */
+  readonly scanIntervalMs: number;
 }

@@ -88,6 +88,17 @@ export const configSchema = z.strictObject({
     port: z.number({ error: 'expected a TCP port (0 picks a free one)' }).int('expected a whole port number')
       .min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535'),
   }, { error: 'expected { host, port } or null' }).nullable().default(null),
+  /** Cluster mode (see README, Running a cluster): null is one node with SQLite. */
+  cluster: z.strictObject({
+    redis: z.string({ error: 'expected a Redis URL: redis://host:6379/0 or unix:///path/redis.sock' })
+      .regex(/^(redis|rediss):\/\/.+|^unix:\/\/\/.+/, 'expected a Redis URL: redis://host:6379/0 or unix:///path/redis.sock'),
+    prefix: z.string({ error: 'expected a key prefix' })
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1 to 64 letters, digits, _ . or - (no colon)').default('sluice'),
+    node: z.string({ error: 'expected a node name or null' })
+      .regex(/^[A-Za-z0-9_.@-]{1,100}$/, 'expected 1 to 100 letters, digits, _ . @ or -').nullable().default(null),
+    lockMs: ms(30_000).refine((v) => v >= 200, 'expected at least 200 milliseconds'),
+    scanIntervalMs: ms(10_000).refine((v) => v >= 50, 'expected at least 50 milliseconds'),
+  }, { error: 'expected { redis, prefix, node, lockMs, scanIntervalMs } or null' }).nullable().default(null),
   pipelines: z.array(pipeline, { error: 'expected a list of pipelines' }).min(1, 'expected at least one pipeline'),
 });
 

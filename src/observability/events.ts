@@ -44,6 +44,8 @@ export type EngineEvent =
   | { type: 'overflow'; pending: number }
   | { type: 'recovered'; what: string; path: string }
   | { type: 'warning'; code: string; message: string; path?: string }
+  /** Cluster mode's news: Redis lost or back, the scanner role taken or lost, a node's share unreachable, a janitor's sweep. */
+  | { type: 'cluster'; level: 'info' | 'warn'; code: string; message: string }
   | { type: 'draining'; inFlight: number; graceMs: number }
   | { type: 'aborted'; pipeline: string; path: string }
   | { type: 'listening'; what: 'control' | 'metrics'; address: string };

@@ -40,6 +40,7 @@ function lineFor(e: EngineEvent): Line | null {
     case 'overflow': return ['warn', `more than ${e.pending} files pending; further events are dropped and a rescan will find them`];
     case 'recovered': return ['info', `recovered ${e.what}: ${e.path}`];
     case 'warning': return ['warn', e.message, { code: e.code }];
+    case 'cluster': return [e.level, e.message, { code: e.code }];
     case 'draining': return [e.inFlight > 0 ? 'info' : 'debug', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
     case 'aborted': return ['warn', 'aborted by shutdown; the input is left for next time'];
     case 'listening': return [e.what === 'metrics' ? 'info' : 'debug', `${e.what} listening on ${e.address}`];

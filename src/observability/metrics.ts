@@ -19,8 +19,13 @@ export class Metrics {
   readonly #lockWait: Histogram;
   readonly #duration: Histogram<'pipeline'>;
 
-  constructor(pipelines: readonly string[], stats: LiveStats) {
+  /** With `cluster`: every series carries the node's name (label `node`), and the shared queues' job counts are gauges. */
+  constructor(pipelines: readonly string[], stats: LiveStats, cluster?: ClusterGauges) {
     const registers = [this.registry];
+    if (cluster) {
+      this.registry.setDefaultLabels({ node: cluster.node });
+      clusterGauges(this.registry, cluster);
+    }
     const known = this.#known;
     this.#files = new Counter({
       name: 'sluice_files_total', help: 'Inputs by pipeline and outcome since the daemon started (failed: after every attempt).',
@@ -111,4 +116,31 @@ export class Metrics {
       },
     });
   }
+}
+
+/** What cluster mode adds to the metrics: the node's name and the shared queues' counts. */
+export interface ClusterGauges {
+  readonly node: string;
+  readonly queueCounts: () => Promise<readonly QueueCounts[]>;
+}
+
+export interface QueueCounts {
+  readonly pipeline: string;
+  readonly waiting: number;
+  readonly active: number;
+  readonly delayed: number;
+  readonly failed: number;
+}
+
+/** `sluice_cluster_queue_jobs{pipeline, state}`: jobs of the cluster-wide queue, read from Redis at each scrape. */
+function clusterGauges(registry: Registry, cluster: ClusterGauges): void {
+  new Gauge({
+    name: 'sluice_cluster_queue_jobs', help: 'Jobs in the cluster queue, all nodes together, by state (waiting, active, delayed, failed).',
+    labelNames: ['pipeline', 'state'], registers: [registry],
+    async collect() {
+      for (const c of await cluster.queueCounts().catch(() => [])) {
+        for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) this.set({ pipeline: c.pipeline, state }, c[state]);
+      }
+    },
+  });
 }

@@ -23,7 +23,7 @@ export interface PlannedFile {
 
 /** What `run` would do, without writing anything: no lock, no state changes, no folders created. */
 export async function planRun(config: ResolvedConfig): Promise<PlannedFile[]> {
-  const store = openStoreReadOnly(config.stateDir);
+  const store = await openStoreReadOnly(config);
   const planned: PlannedFile[] = [];
   try {
     for (const p of config.pipelines) {

@@ -86,7 +86,7 @@ const maxProducers = 20;
 /** Explains what sluice did, does or would do with `target` (absolute, or relative to cwd). */
 export async function explain(config: ResolvedConfig, target: string, cwd = process.cwd()): Promise<Explanation> {
   const abs = path.resolve(cwd, target);
-  const store = openStoreReadOnly(config.stateDir);
+  const store = await openStoreReadOnly(config);
   try {
     const daemon = (await controlRequest(config.stateDir, 'GET', '/status').catch(() => null)) !== null;
     const inputs: AsInput[] = [];

@@ -10,6 +10,8 @@ export interface FileReport {
   /** Processed, but an output already existed and was left as it was (output.conflict: keep). */
   readonly skipped?: 'output exists';
   readonly error?: { readonly code: string; readonly message: string };
+  /** Cluster mode: the node that processed it (or found it up to date). */
+  readonly node?: string;
 }
 
 /** The `run --json` report: counts per (pipeline, input) pair, last outcome wins. */
@@ -35,6 +37,11 @@ export class ReportCollector {
     else report = { ...base, outcome: 'failed', outputs: [], error: { code: e.code, message: e.message } };
     this.#files.set(`${e.pipeline}\0${e.path}`, report);
   };
+
+  /** Adds (or replaces) the lines of files that other nodes ended (cluster mode). */
+  merge(files: readonly FileReport[]): void {
+    for (const f of files) this.#files.set(`${f.pipeline}\0${f.path}`, f);
+  }
 
   get failed(): number {
     let n = 0;

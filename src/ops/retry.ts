@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { isWithin } from '../config/validate.js';
 import { controlRequest } from '../control/client.js';
-import { openStoreReadOnly } from '../state/read-only.js';
+import { openSharedStore, openStoreReadOnly } from '../state/read-only.js';
+import { fingerprintOf } from '../watch/settle.js';
+import { Submitter } from './submitter.js';
 import { SqliteStore } from '../state/sqlite-store.js';
 import type { StateStore } from '../state/store.js';
 import { scan } from '../watch/scanner.js';
@@ -29,7 +31,7 @@ export interface RetryPlan {
 
 /** Finds the quarantined inputs named by `targets` (the quarantined file, its sidecar, or the original input path) or all. */
 export async function planRetry(config: ResolvedConfig, targets: readonly string[], all: boolean, cwd = process.cwd()): Promise<RetryPlan> {
-  const store = openStoreReadOnly(config.stateDir);
+  const store = await openStoreReadOnly(config);
   const items = new Map<string, RetryItem>();
   const problems: string[] = [];
   try {
@@ -56,6 +58,10 @@ export async function planRetry(config: ResolvedConfig, targets: readonly string
  * input back without replacing anything, then removes the sidecar. Returns the daemon's pid, or null without one.
  */
 export async function retry(config: ResolvedConfig, items: readonly RetryItem[], done: (item: RetryItem) => void): Promise<number | null> {
+  if (config.cluster) {
+    await retryInCluster(config, items, done);
+    return null;
+  }
   const daemon = await controlRequest<{ pid: number }>(config.stateDir, 'GET', '/status');
   let store: StateStore | null = null;
   try {
@@ -74,6 +80,27 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
     await store?.close();
   }
   return daemon?.pid ?? null;
+}
+
+/**
+ * Cluster mode: clears each failure in the shared store, moves the input back, and enqueues its job at once on the
+ * cluster queue (any node takes it; the scanner would find it at its next scan anyway).
+ */
+async function retryInCluster(config: ResolvedConfig, items: readonly RetryItem[], done: (item: RetryItem) => void): Promise<void> {
+  const store = await openSharedStore(config);
+  const submit = new Submitter(config);
+  try {
+    for (const item of items) {
+      if ((await store.get(item.pipeline, item.relPath))?.status === 'failed') await store.delete(item.pipeline, item.relPath);
+      await moveBack(item.quarantined, item.input);
+      await moveMarkerBack(config, item);
+      fs.rmSync(item.sidecar, { force: true });
+      await submit.input(item.pipeline, item.relPath, fingerprintOf(fs.lstatSync(item.input)));
+      done(item);
+    }
+  } finally {
+    await Promise.all([store.close(), submit.close()]);
+  }
 }
 
 /** The input's ready marker (input.marker), moved to quarantine with it, goes back after it: the input is whole first. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ResolvedPipeline } from '../config/resolved.js';
 import { sleep } from '../core/abort.js';
 import type { EventBus } from '../observability/events.js';
-import { sameFingerprint, type StateStore } from '../state/store.js';
+import { sameFingerprint, type Fingerprint, type StateStore } from '../state/store.js';
 import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
 import { readyMarkerFile } from '../watch/ready-marker.js';
 import { upToDate } from './up-to-date.js';
@@ -61,6 +61,18 @@ export async function admit(file: Candidate, o: AdmitOptions, signal: AbortSigna
   const job = await toJob(file, absPath, previous.fingerprint, o);
   if (job && file.via === 'rescan') o.events.emit({ type: 'found-by-rescan', pipeline: pipeline.name, path: relPath });
   return job;
+}
+
+/**
+ * Admits a version another node settled (a shared queue's job): the file must still have `fingerprint`, else
+ * 'changed' (the caller has it settled again here) or null if it is gone; then the store decides as for admit.
+ */
+export async function admitSettled(file: Candidate, fingerprint: Fingerprint, o: AdmitOptions): Promise<Job | 'changed' | null> {
+  const absPath = path.join(file.pipeline.input.dir, file.relPath);
+  const stat = await lstatOrNull(absPath);
+  if (stat === null || !stat.isFile()) return skipped(file, o.events, stat === null);
+  if (!sameFingerprint(fingerprintOf(stat), fingerprint)) return 'changed';
+  return toJob(file, absPath, fingerprint, o);
 }
 
 async function toJob(file: Candidate, absPath: string, fingerprint: Job['fingerprint'], o: AdmitOptions): Promise<Job | null> {

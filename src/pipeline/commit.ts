@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline as pump } from 'node:stream/promises';
 import { crashPoint, faultArmed } from '../core/fault.js';
-import type { KeyedLock } from '../core/keyed-lock.js';
+import type { PathLocks } from './path-locks.js';
 import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type Finish, type StateStore } from '../state/store.js';
@@ -21,7 +21,7 @@ export interface CommitContext {
   /** Where the output goes. */
   readonly final: string;
   readonly store: StateStore;
-  readonly locks: KeyedLock<string>;
+  readonly locks: PathLocks;
   readonly dirs: DirCache;
   readonly signal: AbortSignal;
   readonly attempts: number;
@@ -46,7 +46,9 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
     waitMs: performance.now() - waitStarted,
   });
   try {
+    crashPoint('after-lock');
     await assertInputUnchanged(ctx.job);
+    await confirmHeld(ctx);
     const dir = path.dirname(ctx.final);
     await ctx.dirs.ensure(dir);
     const record = await commitAppend(ctx, dir);
@@ -55,6 +57,12 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
   } finally {
     release();
   }
+}
+
+/** The output's lock and the job are still this node's (see PathLocks.confirm, Job.confirm). */
+async function confirmHeld(ctx: CommitContext): Promise<void> {
+  await ctx.job.confirm?.();
+  await ctx.locks.confirm?.([ctx.final]);
 }
 
 /**
@@ -70,6 +78,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
+    await confirmHeld(ctx);
     const record = doneRecord(ctx.job, [ctx.final], ctx.attempts);
     await ctx.store.put(record, ctx.final);
     return record;

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { KeyedLock } from '../core/keyed-lock.js';
+import type { PathLocks } from './path-locks.js';
 import { Semaphore } from '../core/semaphore.js';
 import { AbortedError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
@@ -11,7 +12,7 @@ import type { TransformLog } from '../transforms/types.js';
 import { Durability } from './durability.js';
 import { DirCache } from './files.js';
 import { GroupCommit } from './group-commit.js';
-import { Intake } from './intake.js';
+import { Intake, type IntakeOptions } from './intake.js';
 import { emitOutcome } from './outcome-event.js';
 import type { Job, JobOutcome } from './job.js';
 import { batchSteps } from './run-batch.js';
@@ -30,7 +31,9 @@ export interface EngineOptions {
   /** Told when the engine cannot go on (the state store failed). */
   readonly onFatal: (err: unknown) => void;
   /** Output path locks to share with another engine of the same process (the one a config reload replaces). */
-  readonly locks?: KeyedLock<string>;
+  readonly locks?: PathLocks;
+  /** The intake's queue port for a shared queue (see IntakeOptions.forward); absent: the engine's own queues. */
+  readonly forward?: IntakeOptions['forward'];
   /**
    * Start the batched path's worker threads now, not for the first small file (which would wait tens of milliseconds
    * for them to boot): for the daemon, whose lone files should commit within milliseconds. One-shot runs start them on
@@ -54,8 +57,10 @@ export class Engine {
   readonly #o: EngineOptions;
   readonly #queues = new Map<string, BoundedQueue<Job>>();
   readonly #running = new Set<Promise<void>>();
+  /** Callers of run() waiting for their job's outcome: bounded by the shared queue's worker concurrency. */
+  readonly #waiters = new Map<Job, (outcome: JobOutcome) => void>();
   readonly #abort = new AbortController();
-  readonly #locks: KeyedLock<string>;
+  readonly #locks: PathLocks;
   readonly #dirs = new DirCache();
   readonly #durability = new Durability(this.#dirs);
   readonly #group: GroupCommit;
@@ -81,7 +86,7 @@ export class Engine {
       settleCapacity: Math.max(minSettleCapacity, options.config.queue.capacity),
       onOverflow: () => options.onOverflow?.(), onFatal: (err) => options.onFatal(err),
       onFolder: (abs) => options.onFolder?.(abs),
-      isLocal: (dir) => this.#durability.isLocal(dir),
+      isLocal: (dir) => this.#durability.isLocal(dir), forward: options.forward,
     });
   }
 
@@ -140,7 +145,36 @@ export class Engine {
 
   #finish(job: Job, outcome: JobOutcome): void {
     emitOutcome(this.#o.events, job, outcome);
-    this.intake.finished(job, outcome.type === 'changed');
+    const waiter = this.#waiters.get(job);
+    if (waiter) {
+      this.#waiters.delete(job);
+      waiter(outcome);
+    } else this.intake.finished(job, outcome.type === 'changed');
+  }
+
+  /**
+   * The second door, for jobs a shared queue hands this node (cluster mode): runs an admitted job through the
+   * pipeline's queue, stages and commit, and resolves with its outcome; `aborted` when the engine drains first. The
+   * intake is not involved: a changed input is the caller's to submit again. Bounded by the caller (the shared
+   * queue's worker concurrency); waits while the queue is full.
+   */
+  async run(job: Job): Promise<JobOutcome> {
+    const queue = this.#queues.get(job.pipeline.name);
+    if (!queue || this.#draining) return { type: 'aborted' };
+    const outcome = new Promise<JobOutcome>((resolve) => this.#waiters.set(job, resolve));
+    try {
+      await queue.put(job, { signal: this.#abort.signal });
+    } catch {
+      this.#abandon(job);
+    }
+    return outcome;
+  }
+
+  /** A job of run() that will not run (the engine drains): its caller hears `aborted`. */
+  #abandon(job: Job): void {
+    const waiter = this.#waiters.get(job);
+    this.#waiters.delete(job);
+    waiter?.({ type: 'aborted' });
   }
 
   /** Stops taking work, waits up to `graceMs` for jobs in flight, then aborts them. Idempotent. */
@@ -159,7 +193,7 @@ export class Engine {
   }
 
   /** The output path locks, for an engine that takes over from this one. */
-  get locks(): KeyedLock<string> {
+  get locks(): PathLocks {
     return this.#locks;
   }
 
@@ -167,7 +201,10 @@ export class Engine {
     this.intake.close();
     for (const queue of this.#queues.values()) {
       queue.close();
-      while (queue.tryGet() !== undefined) queue.taskDone();
+      for (let job: Job | undefined; (job = queue.tryGet()) !== undefined;) {
+        this.#abandon(job);
+        queue.taskDone();
+      }
     }
     if (graceMs !== null) this.#o.events.emit({ type: 'draining', inFlight: this.#running.size, graceMs });
     const timer = graceMs === null ? undefined : setTimeout(() => this.abort(), graceMs);
@@ -179,6 +216,7 @@ export class Engine {
     this.abort();
     await Promise.all(this.#dispatchers);
     await this.#settled();
+    for (const job of [...this.#waiters.keys()]) this.#abandon(job);
     this.#durability.close();
   }
 

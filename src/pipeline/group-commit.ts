@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { crashPoint } from '../core/fault.js';
-import type { KeyedLock } from '../core/keyed-lock.js';
+import type { PathLocks } from './path-locks.js';
 import type { Release } from '../core/semaphore.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
@@ -15,7 +15,7 @@ export type { CommitItem } from './publish.js';
 
 export interface GroupCommitOptions {
   readonly store: StateStore;
-  readonly locks: KeyedLock<string>;
+  readonly locks: PathLocks;
   readonly dirs: DirCache;
   readonly durability: Durability;
   readonly events: EventBus;
@@ -123,10 +123,13 @@ export class GroupCommit {
       await this.#o.durability.files(batch.flatMap((p) => unsynced(p.plan)));
       for (const _ of batch) crashPoint('after-fsync');
       releases = await this.#lock(batch);
+      for (const _ of batch) crashPoint('after-lock');
+      await this.#confirm(batch);
       const placed = await publishAll(batch, this.#o);
       await this.#o.durability.dirs(placed.flatMap(({ outputs }) => outputs.map((o) => path.dirname(o))));
       const records = await Promise.all(placed.map(async ({ p, outputs }) =>
         doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, await finishOwed(p.plan, outputs, this.#o.store))));
+      await this.#confirm(placed.map(({ p }) => p));
       await this.#o.store.putAll(records);
       for (const _ of placed) crashPoint('after-record');
       await this.#finish(placed.map(({ p }, n) => ({ record: records[n]!, root: p.plan.item.job.pipeline.output.dir })));
@@ -151,6 +154,16 @@ export class GroupCommit {
       this.#o.events.emit({ type: 'lock-wait', pipeline: job.pipeline.name, path: job.relPath, output: outputOf(target), waitMs });
     }
     return [release];
+  }
+
+  /**
+   * Just before the renames and again before the records: every lock of the batch, and every job, is still this
+   * node's (a cross-node lease can be lost to a pause; see PathLocks.confirm). Rejects the whole batch otherwise.
+   */
+  async #confirm(batch: readonly Pending[]): Promise<void> {
+    // The job first: one another node took over must not be retried here (JOB_LOST ends it; LEASE_LOST retries).
+    await Promise.all(batch.map((p) => p.plan.item.job.confirm?.()));
+    await this.#o.locks.confirm?.(batch.flatMap((p) => p.plan.keys));
   }
 
   /** Does what the records owe (stale outputs, markers; `root` is their output.dir) and clears it in one transaction. */

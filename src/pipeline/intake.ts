@@ -16,6 +16,11 @@ export interface IntakeOptions extends AdmitOptions {
   /** Told when admitting a file failed in a way that must stop the process (the state store failed); other errors
    * (a file that cannot be read) skip that file with an event. */
   readonly onFatal: (err: unknown) => void;
+  /**
+   * The intake's queue port for a shared queue (cluster mode): admitted jobs go there, not into `queues`, and the
+   * intake's part ends once it took them (the shared queue keeps one job per version and runs a changed one again).
+   */
+  readonly forward?: (job: Job, via: Via, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -177,13 +182,17 @@ export class Intake {
     this.#checkIdle();
   }
 
-  /** Settles the file, asks the store, and queues a job; null when there is nothing to do. */
+  /** Settles the file, asks the store, and queues a job; null when there is nothing (more) to do here. */
   async #settle(entry: Entry): Promise<Job | null> {
     const signal = this.#closed.signal;
     const job = await admit(entry, this.#o, signal);
     if (job === null) return null;
     Object.assign(entry, { state: 'queued', since: Date.now(), order: ++this.#order });
     this.#o.events.emit({ type: 'queued', pipeline: entry.pipeline.name, path: entry.relPath });
+    if (this.#o.forward) {
+      await this.#o.forward(job, entry.via, signal);
+      return null;
+    }
     await this.#o.queues.get(entry.pipeline.name)!.put(job, { signal });
     return job;
   }

@@ -16,6 +16,11 @@ export interface Job {
   readonly record?: FileRecord;
   /** When the file was queued (ms since epoch). */
   readonly queuedAt: number;
+  /**
+   * Where the job came from a shared queue: resolves while this node still owns it, rejects with JOB_LOST once another
+   * node may have taken it over. Checked with the path locks just before a commit renames, appends or records.
+   */
+  readonly confirm?: () => Promise<void>;
 }
 
 export type JobOutcome =

@@ -7,6 +7,7 @@ import { absentSize, type InputKey, type StateStore } from '../state/store.js';
 import { describe } from '../errors.js';
 import { DirCache } from './files.js';
 import { runFinishes } from './finish.js';
+import type { PathLocks } from './path-locks.js';
 import { removeTempDir } from './temp-files.js';
 
 /** Most half-done dispositions settled per start; the rest stay pending, which is harmless (see below). */
@@ -17,22 +18,37 @@ const maxPendingDisposals = 10_000;
  * left in output folders, cuts away append blocks that were being written when it died (their jobs are redone,
  * because their success was never recorded), and settles dispositions that were carried out but not recorded.
  */
-export async function recover(config: ResolvedConfig, store: StateStore, events: EventBus): Promise<void> {
+export async function recover(config: ResolvedConfig, store: StateStore, events: EventBus, shared?: SharedRecovery): Promise<void> {
   const outputDirs = new Set(config.pipelines.map((p) => p.output.dir));
   for (const dir of outputDirs) {
-    const removed = await removeTempDir(dir);
+    const removed = await removeTempDir(dir, shared?.ownTemps);
     if (removed > 0) events.emit({ type: 'recovered', what: `${removed} orphaned temp file(s)`, path: dir });
   }
   for (const intent of await store.appends()) {
+    const release = await shared?.locks.acquire(intent.path);
     try {
+      // Under the output's lock an intent still there is an orphan: a live writer clears its own before it lets go.
+      if (shared && !(await store.appends()).some((i) => i.path === intent.path)) continue;
       await cutBack(intent.path, intent.size, events);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    } finally {
+      release?.();
     }
     await store.endAppend(intent.path);
   }
-  await settleFinishes(config, store, events);
+  // On a shared store another node may be between a record and its finish: the input's next scan finishes it, as a
+  // dispose job under the paths' locks.
+  if (!shared) await settleFinishes(config, store, events);
   await settleDispositions(config, store, events);
+}
+
+/** Recovery on a store other live nodes share (cluster mode). */
+export interface SharedRecovery {
+  /** The temp files that are this node's own, from an earlier incarnation: the only ones it removes at start. */
+  readonly ownTemps: (name: string) => boolean;
+  /** The cross-node path locks: an append intent is cut back only while holding its output. */
+  readonly locks: PathLocks;
 }
 
 /**

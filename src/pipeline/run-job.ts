@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sleep } from '../core/abort.js';
 import { backoffDelay } from '../core/backoff.js';
-import type { KeyedLock } from '../core/keyed-lock.js';
+import type { PathLocks } from './path-locks.js';
 import type { Semaphore } from '../core/semaphore.js';
 import type { Slot } from './slot.js';
 import { toSluiceError, type SluiceError } from '../errors.js';
@@ -22,7 +22,7 @@ import { removeTemps } from './temp-files.js';
 export interface JobContext {
   readonly store: StateStore;
   readonly events: EventBus;
-  readonly locks: KeyedLock<string>;
+  readonly locks: PathLocks;
   readonly dirs: DirCache;
   /** Worker pools of the job's pipeline, one per stage. */
   readonly pools: readonly Semaphore[];
@@ -67,6 +67,8 @@ export async function runJob(job: Job, ctx: JobContext, slot?: Slot): Promise<Jo
       if (error.kind === 'fatal') throw error;
       if (ctx.signal.aborted) return { type: 'aborted' };
       if (error.code === 'INPUT_CHANGED') return { type: 'changed' };
+      // Another node runs it now (the shared queue gave it away): nothing of this attempt may be recorded.
+      if (error.code === 'JOB_LOST') return { type: 'aborted' };
       if (error.code === 'INPUT_VANISHED' || !fs.existsSync(job.absPath)) return { type: 'vanished' };
       if (error.kind === 'permanent' || attempt >= retry.attempts) return fail(job, stages.current, attempt, error, ctx);
       const delayMs = Math.round(backoffDelay(attempt, retry));

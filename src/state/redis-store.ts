@@ -20,14 +20,20 @@ export class RedisStore implements StateStore {
   readonly #url: string;
   #closing: Promise<void> | null = null;
 
-  /** `url`: `redis://host:port/db` or `unix:///path/to/redis.sock`. */
-  constructor(url: string, prefix = 'sluice', options: RedisOptions = {}) {
+  /**
+   * `url`: `redis://host:port/db` or `unix:///path/to/redis.sock` (a client of its own), or a client to use (closed
+   * with the store); `url` names the server in messages then.
+   */
+  constructor(url: string, prefix = 'sluice', options: RedisOptions | { client: Redis } = {}) {
     this.#url = url;
     this.#prefix = prefix;
-    const base: RedisOptions = { maxRetriesPerRequest: null, lazyConnect: false, ...options };
-    this.#redis = url.startsWith('unix://') ? new Redis({ ...base, path: url.slice('unix://'.length) }) : new Redis(url, base);
-    // Connection errors are retried by the client; without a listener they would crash the process.
-    this.#redis.on('error', () => {});
+    if ('client' in options) this.#redis = options.client;
+    else {
+      const base: RedisOptions = { maxRetriesPerRequest: null, lazyConnect: false, ...options };
+      this.#redis = url.startsWith('unix://') ? new Redis({ ...base, path: url.slice('unix://'.length) }) : new Redis(url, base);
+      // Connection errors are retried by the client; without a listener they would crash the process.
+      this.#redis.on('error', () => {});
+    }
     this.#redis.defineCommand('sluicePut', { numberOfKeys: 0, lua: putScript });
     this.#redis.defineCommand('sluiceDelete', { numberOfKeys: 0, lua: deleteScript });
   }

@@ -5,7 +5,7 @@ import { Heartbeat, liveNodes, type NodeInfo } from '../../src/cluster/heartbeat
 import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
 import { waitFor } from '../helpers/process.js';
 
-const info = (node: string): NodeInfo => ({ node, host: 'h', pid: 1, version: '0.1.0', startedAt: 1, hashes: { p: 'abc' }, inFlight: 0 });
+const info = (node: string): NodeInfo => ({ node, host: 'h', pid: 1, version: '0.1.0', startedAt: 1, hashes: { p: 'abc' }, inFlight: 0, tag: 't1' });
 
 describe('node heartbeats', { skip: redisSkip() }, () => {
   let server: RedisServer;

@@ -1,5 +1,7 @@
 import { planRun } from '../../ops/dry-run.js';
+import { openClusterRuntime } from '../../app/cluster-runtime.js';
 import { runOnce } from '../../app/run-once.js';
+import type { RuntimeOptions } from '../../app/runtime.js';
 import { ExitCode } from '../../errors.js';
 import { showProgress } from '../progress.js';
 import { ReportFile } from '../report-file.js';
@@ -29,7 +31,8 @@ export async function runCommand(options: RunOptions, global: GlobalOptions): Pr
       });
       let result;
       try {
-        result = await runOnce({ ...session, signal: interrupt.signal });
+        const open = session.config.cluster ? (o: RuntimeOptions) => openClusterRuntime({ ...o, waitForRedis: false }) : undefined;
+        result = await runOnce({ ...session, signal: interrupt.signal, open });
       } finally {
         stopProgress();
       }

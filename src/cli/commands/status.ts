@@ -2,17 +2,22 @@ import { readStatus, type Status } from '../../ops/status.js';
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../errors.js';
 import { writeOut } from '../stdout.js';
+import { describeCluster } from '../cluster-status-text.js';
 import { duration, table } from '../table.js';
 
-/** `sluice status`: the running daemon's live figures, or what the state store knows; exit 0 either way. */
+/**
+ * `sluice status`: the running daemon's live figures, or what the state store knows; exit 0 either way, except in
+ * cluster mode with Redis unreachable (exit 1: nothing can be known).
+ */
 export async function statusCommand(options: { config?: string; json?: boolean }): Promise<number> {
   const config = await loadConfig({ config: options.config });
   const status = await readStatus(config);
   await writeOut(options.json ? `${JSON.stringify(status)}\n` : `${describeStatus(status)}\n`);
-  return ExitCode.ok;
+  return 'mode' in status && status.redis.link === 'down' ? ExitCode.failures : ExitCode.ok;
 }
 
 export function describeStatus(s: Status): string {
+  if ('mode' in s) return describeCluster(s);
   if (!s.running) {
     return [
       `sluice is not running on ${s.stateDir}; the state store records:`,
