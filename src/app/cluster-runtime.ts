@@ -23,6 +23,8 @@ import { EngineRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export interface ClusterRuntimeOptions extends RuntimeOptions {
   /** `watch` waits for an unreachable Redis (retrying, a line each time); `run` fails at once. */
   readonly waitForRedis: boolean;
+  /** `run`: keep the ids of the jobs this node submits, for awaitSubmitted (a daemon keeps none). */
+  readonly batch?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -72,7 +74,7 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
   const queues = new Map(o.config.pipelines.map((p) => [p.name, new PipelineQueue(bull, p.name, {
     prefix: s.prefix, lockMs: s.lockMs, stalledMs: Math.max(100, Math.floor(s.lockMs / 2)),
   })]));
-  let batch: SubmittedBatch | null = null;
+  const batch = o.batch ? new SubmittedBatch() : null;
   const forward = async (job: Job, via: string) => {
     const { pipeline: p, relPath, fingerprint } = job;
     const id = await queues.get(p.name)!.submit({ pipeline: p.name, relPath, fingerprint, hash: p.hash, via: via as 'scan' });
@@ -98,7 +100,7 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
     process: clusterJobs({ node: s.node, lockMs: s.lockMs, events: o.events, runtime: () => runtime, onAborted: () => watch?.stopTaking() }),
   });
   await watch.start();
-  return new ClusterRuntime(runtime, watch, queues, () => (batch ??= new SubmittedBatch()));
+  return new ClusterRuntime(runtime, watch, queues, batch);
 }
 
 /** A cluster node's runtime: the engine runtime, with what the cluster watch says about scanning and health. */
@@ -106,15 +108,13 @@ class ClusterRuntime implements Runtime {
   readonly #inner: EngineRuntime;
   readonly #watch: ClusterWatch;
   readonly #queues: ReadonlyMap<string, PipelineQueue>;
-  readonly #batch: () => SubmittedBatch;
+  readonly #batch: SubmittedBatch | null;
 
-  constructor(inner: EngineRuntime, watch: ClusterWatch, queues: ReadonlyMap<string, PipelineQueue>, batch: () => SubmittedBatch) {
+  constructor(inner: EngineRuntime, watch: ClusterWatch, queues: ReadonlyMap<string, PipelineQueue>, batch: SubmittedBatch | null) {
     this.#inner = inner;
     this.#watch = watch;
     this.#queues = queues;
     this.#batch = batch;
-    // Track the jobs of a one-shot run from its first submission on.
-    batch();
   }
 
   get config(): ResolvedConfig {
@@ -157,18 +157,28 @@ class ClusterRuntime implements Runtime {
     this.#inner.abort();
   }
 
-  awaitSubmitted(signal: AbortSignal): Promise<FileReport[]> {
+  /** Resolves at once with nothing unless opened with `batch`. */
+  async awaitSubmitted(signal: AbortSignal): Promise<FileReport[]> {
+    if (this.#batch === null) return [];
     const queues = this.#queues;
-    return this.#batch().wait({
+    // Files looked at again: each is in the intake only once its offer got a slot, so idle waits for the offers too.
+    const offers = new Set<Promise<void>>();
+    return this.#batch.wait({
       signal,
-      idle: () => this.engine.intake.whenIdle(),
+      idle: async () => {
+        while (offers.size > 0) await Promise.all([...offers]);
+        await this.engine.intake.whenIdle();
+      },
       queues: {
         lookup: (pipeline, id) => queues.get(pipeline)!.lookup(id),
         pathBusy: (pipeline, relPath) => queues.get(pipeline)!.pathBusy(pipeline, relPath),
       },
       again: (job) => {
         const p = this.config.pipelines.find((x) => x.name === job.pipeline);
-        if (p) void this.engine.intake.offer(p, job.relPath, 'redo', signal).catch(() => {});
+        if (!p) return;
+        const offer: Promise<void> = this.engine.intake.offer(p, job.relPath, 'redo', signal).catch(() => {})
+          .finally(() => offers.delete(offer));
+        offers.add(offer);
       },
     });
   }

@@ -46,7 +46,8 @@ export class ClusterWatch {
   constructor(o: ClusterWatchOptions) {
     this.#o = o;
     const node = o.settings.node;
-    this.#election = new ScannerElection(o.leases, node, () => o.pipelines().map((p) => p.name), (pipeline, held) => o.events.emit({
+    const eligible = () => o.pipelines().filter((p) => !this.#blocked.has(p.name)).map((p) => p.name);
+    this.#election = new ScannerElection(o.leases, node, eligible, (pipeline, held) => o.events.emit({
       type: 'cluster', level: 'info', code: held ? 'SCANNER_TAKEN' : 'SCANNER_LOST',
       message: held ? `this node (${node}) now scans pipeline ${pipeline}` : `this node (${node}) no longer scans pipeline ${pipeline}`,
     }));
@@ -116,7 +117,8 @@ export class ClusterWatch {
     const cluster = await this.#o.coord.get(key);
     if (cluster === null || cluster === p.hash) return null;
     return `pipeline ${p.name} is defined differently here than on the node that scans it (hash ${p.hash.slice(0, 12)} here, ` +
-      `${cluster.slice(0, 12)} there): this node takes none of its jobs until the configs agree`;
+      `${cluster.slice(0, 12)} there; stages, their options and the output settings, output.dir as mounted included): this node ` +
+      'takes none of its jobs until the configs agree and every node mounts the share at the same path';
   }
 
   async #block(pipeline: string, problem: string | null): Promise<void> {

@@ -82,9 +82,11 @@ export class PipelineQueue {
 
   /** How the job `id` stands: its state, and its return value once completed or its reason once failed. */
   async lookup(id: string): Promise<{ state: string; result?: unknown; failedReason?: string; processedBy?: string }> {
+    // The state first: a job read before it finished would lack the return value of the state read after.
+    const state = await this.#queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed') return { state };
     const job = await this.#queue.getJob(id);
     if (!job) return { state: 'unknown' };
-    const state = await job.getState();
     return { state, result: job.returnvalue as unknown, failedReason: job.failedReason, processedBy: job.processedBy };
   }
 

@@ -9,7 +9,8 @@ export function scannerKey(pipeline: string): string {
  * Who lists each pipeline's input folder: one node per pipeline, the holder of a lease (`node` as its token) that it
  * renews every `everyMs` and that passes to another node once it has been silent for `ttlMs` (the leases' ttl). An
  * efficiency role, not a correctness one: two nodes that both believe they scan only enqueue the same idempotent
- * jobs. `changed` hears each gain and loss. start() once; stop() gives the roles up.
+ * jobs. `pipelines` names those this node may scan now (read at every renewal); `changed` hears each gain and loss.
+ * start() once; stop() gives the roles up.
  */
 export class ScannerElection {
   readonly #leases: RedisLeases;
@@ -40,7 +41,14 @@ export class ScannerElection {
   }
 
   async #beat(): Promise<void> {
-    for (const p of this.#pipelines()) {
+    const wanted = this.#pipelines();
+    // A role this node may no longer fill (it lost the share, say) is given up for another node to take.
+    for (const p of [...this.#held].filter((h) => !wanted.includes(h))) {
+      this.#held.delete(p);
+      await this.#leases.releaseToken([scannerKey(p)], this.#node).catch(() => {});
+      this.#changed(p, false);
+    }
+    for (const p of wanted) {
       if (this.#stopped) return;
       const got = await this.#leases.tryAcquire([scannerKey(p)], this.#node).then((f) => f !== null, () => false);
       if (got === this.#held.has(p)) continue;

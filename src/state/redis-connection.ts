@@ -32,7 +32,9 @@ export async function connectRedis(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+      // A throwaway client per try: one that failed to connect keeps reconnecting on its own schedule.
+      await probe(url);
+      if (redis.status === 'wait') await redis.connect();
       await withTimeout(redis.ping(), 5000);
       return;
     } catch (err) {
@@ -40,11 +42,20 @@ export async function connectRedis(
       if (!o.retry || o.signal?.aborted) throw error;
       const waitMs = Math.min(1000 * 2 ** (attempt - 1), 30_000);
       o.onRetry?.(error.message, waitMs);
-      redis.disconnect();
       await sleep(waitMs, { signal: o.signal }).catch(() => {
         throw error;
       });
     }
+  }
+}
+
+/** Connects once (no retries) and pings, within 5 s; rejects with why not. */
+async function probe(url: string): Promise<void> {
+  const client = redisClient(url, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  try {
+    await withTimeout(client.connect().then(() => client.ping()), 5000);
+  } finally {
+    client.disconnect();
   }
 }
 

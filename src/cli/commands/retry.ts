@@ -21,7 +21,8 @@ export async function retryCommand(paths: readonly string[], options: { config?:
   }
   const pid = await retry(config, plan.items, (item) =>
     process.stdout.write(`retried ${item.pipeline}: ${item.quarantined} -> ${item.input}\n`));
-  const who = pid === null ? 'the next sluice run or watch processes' : `the running daemon (pid ${pid}) processes`;
+  const who = config.cluster ? 'their jobs are queued on the cluster; a node processes'
+    : pid === null ? 'the next sluice run or watch processes' : `the running daemon (pid ${pid}) processes`;
   process.stdout.write(`${plan.items.length} input(s) moved back; ${who} them\n`);
   return ExitCode.ok;
 }

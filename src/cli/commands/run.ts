@@ -31,7 +31,7 @@ export async function runCommand(options: RunOptions, global: GlobalOptions): Pr
       });
       let result;
       try {
-        const open = session.config.cluster ? (o: RuntimeOptions) => openClusterRuntime({ ...o, waitForRedis: false }) : undefined;
+        const open = session.config.cluster ? (o: RuntimeOptions) => openClusterRuntime({ ...o, waitForRedis: false, batch: true }) : undefined;
         result = await runOnce({ ...session, signal: interrupt.signal, open });
       } finally {
         stopProgress();

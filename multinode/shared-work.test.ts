@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { afterEach, describe, it } from 'node:test';
+import { ClusterBox } from '../test/helpers/cluster.js';
+import { waitFor } from '../test/helpers/process.js';
+import { redisSkip } from '../test/helpers/redis.js';
+
+/** An exec stage that fails (exit 3, permanent) while `flag` exists in the sandbox, else copies. */
+const flaky = { use: 'exec', with: { command: ['/bin/sh', '-c', 'test -e flag && exit 3; cp "$1" "$2"', 'sh', '{in}', '{out}'], permanentExitCodes: [3] } };
+
+describe('cluster: shared outputs, status, run, retry', { skip: redisSkip() }, () => {
+  let cluster: ClusterBox | null = null;
+  afterEach(async () => {
+    await cluster?.dispose();
+    cluster = null;
+  });
+
+  it('append from 3 nodes: every block once, none interleaved', async () => {
+    cluster = await ClusterBox.create({ pipeline: { output: { dir: './out', path: 'all.log', mode: 'append' }, stages: [{ use: 'copy' }] } });
+    for (const n of ['n1', 'n2', 'n3']) cluster.start(n);
+    await cluster.ready();
+    for (let i = 0; i < 90; i++) {
+      cluster.box.write(`in/b${i}.txt`, Array.from({ length: 40 }, (_, k) => `block ${i} line ${k}\n`).join(''));
+    }
+    await waitFor('90 blocks appended', () => cluster!.processed().length >= 90, { timeoutMs: 60_000 });
+    const lines = fs.readFileSync(cluster.box.path('out/all.log'), 'utf8').split('\n').slice(0, -1);
+    assert.equal(lines.length, 90 * 40, 'no block lost or doubled');
+    const seen = new Set<string>();
+    for (let at = 0; at < lines.length; at += 40) {
+      const block = /^block (\d+) line 0$/.exec(lines[at]!)?.[1];
+      assert.ok(block !== undefined, `a block starts at line ${at}`);
+      for (let k = 0; k < 40; k++) assert.equal(lines[at + k], `block ${block} line ${k}`, 'the block is whole, not interleaved');
+      assert.ok(!seen.has(block), `block ${block} appears once`);
+      seen.add(block);
+    }
+    const nodes = new Set(cluster.processed().map(([n]) => n));
+    assert.ok(nodes.size >= 2, `the appends came from several nodes (${[...nodes].join(', ')})`);
+  });
+
+  it('status shows every live node, the scanner, the queue counts, the totals and Redis', async () => {
+    cluster = await ClusterBox.create();
+    for (const n of ['n1', 'n2', 'n3']) cluster.start(n);
+    await cluster.ready();
+    const names = cluster.inputs(30);
+    await cluster.outputs(names);
+    await waitFor('30 commits recorded', () => cluster!.processed().length === 30);
+    const json = await cluster.box.run(['status', '--json', '--config', 'n1.json']);
+    assert.equal(json.code, 0, json.stderr);
+    const s = JSON.parse(json.stdout) as {
+      mode: string; nodes: { node: string; pid: number; host: string; version: string; uptimeMs: number; inFlight: number; lastHeartbeat: string }[];
+      pipelines: { name: string; scanner: string; queue: Record<string, number>; processed: number; failed: number }[];
+      redis: { link: string; aof: boolean; version: string; usedMemoryBytes: number };
+    };
+    assert.equal(s.mode, 'cluster');
+    assert.deepEqual(s.nodes.map((n) => n.node), ['n1', 'n2', 'n3']);
+    for (const n of s.nodes) {
+      assert.equal(n.pid, cluster.nodes.get(n.node)!.pid);
+      assert.ok(n.host && n.version && n.uptimeMs > 0 && n.inFlight >= 0 && !Number.isNaN(Date.parse(n.lastHeartbeat)));
+    }
+    assert.ok(['n1', 'n2', 'n3'].includes(s.pipelines[0]!.scanner));
+    assert.deepEqual(Object.keys(s.pipelines[0]!.queue).sort(), ['active', 'delayed', 'failed', 'waiting']);
+    assert.equal(s.pipelines[0]!.processed, 30);
+    assert.equal(s.redis.link, 'up');
+    assert.equal(s.redis.aof, true);
+    assert.match(s.redis.version, /^\d+\.\d+/);
+    const text = await cluster.box.run(['status', '--config', 'n1.json']);
+    assert.match(text.stdout, /3 live node\(s\)/);
+    for (const n of ['n1', 'n2', 'n3']) assert.match(text.stdout, new RegExp(`^${n} `, 'm'));
+  });
+
+  it('run reports each file with its node and exits 1 on a failure; retry re-enqueues the quarantined input', async () => {
+    cluster = await ClusterBox.create({ pipeline: { stages: [flaky], output: { dir: './out', path: '{relDir}/{base}' }, onFailure: { moveTo: './failed' } } });
+    cluster.box.write('flag', '');
+    cluster.box.write('in/a.txt', 'a');
+    cluster.box.write('in/b.txt', 'b');
+    const run = await cluster.box.run(['run', '--json', '--config', cluster.configFor('r1')], 60_000);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { failed: number; files: { path: string; outcome: string; node?: string; error?: { code: string } }[] };
+    assert.equal(report.failed, 2);
+    for (const f of report.files) {
+      assert.equal(f.outcome, 'failed');
+      assert.equal(f.node, 'r1', `the node that processed ${f.path}`);
+    }
+    cluster.start('w1');
+    await cluster.ready();
+    await waitFor('both quarantined', () => cluster!.box.exists('failed/a.txt') && cluster!.box.exists('failed/b.txt'));
+    cluster.box.rm('flag');
+    const retried = await cluster.box.run(['retry', '--config', 'w1.json', 'failed/a.txt']);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(retried.stdout, /queued on the cluster/);
+    await waitFor('a.txt processed again', () => cluster!.box.read('out/a.txt')?.toString() === 'a', { timeoutMs: 20_000 });
+    assert.ok(!cluster.box.exists('out/b.txt'), 'b.txt was not retried');
+    const explained = await cluster.box.run(['explain', '--json', '--config', 'w1.json', 'in/a.txt']);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /"status":"done"/);
+  });
+
+  it('a node whose pipeline is defined differently takes none of its jobs, and says so', async () => {
+    cluster = await ClusterBox.create();
+    const first = cluster.start('n1');
+    await first.ready();
+    await first.waitForLog('n1 scans', (l) => l['code'] === 'SCANNER_TAKEN');
+    const odd = cluster.start('odd', { config: cluster.configFor('odd', { pipeline: { stages: [{ use: 'gzip', with: { level: 1 } }] } }) });
+    await odd.waitForLog('it refuses the jobs', (l) => l['code'] === 'NOT_TAKING_JOBS' && /defined differently/.test(l.message));
+    const names = cluster.inputs(30);
+    await cluster.outputs(names);
+    await waitFor('30 commits', () => cluster!.processed().length === 30);
+    assert.ok(cluster.processed().every(([n]) => n === 'n1'), 'all by the node with the cluster\'s definition');
+  });
+});
