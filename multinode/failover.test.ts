@@ -68,6 +68,20 @@ describe('cluster: a node dies or pauses', { skip: redisSkip() }, () => {
     }
   });
 
+  it('a node paused between its renames and its record: nothing is recorded, and the newest version wins in the end', async () => {
+    cluster = await ClusterBox.create();
+    const paused = cluster.start('paused', { env: { SLUICE_TEST_HOLD: 'after-rename', SLUICE_TEST_HOLD_MS: String(4 * lockMs) } });
+    await paused.ready();
+    cluster.box.write('in/y.txt', 'old '.repeat(80));
+    await waitFor('the node to hold after its rename', () => /SLUICE_HOLD after-rename/.test(paused.stderr), { timeoutMs: 20_000 });
+    const newest = Buffer.from('new '.repeat(90));
+    cluster.box.write('in/y.txt', newest);
+    cluster.start('other');
+    await waitFor('the paused node to wake', () => paused.logs.some((l) => l.path === 'y.txt' && /aborted|changed|retrying/.test(l.message)), { timeoutMs: 30_000 });
+    await waitFor('the newest version\'s output', () => outputIs(cluster!, 'y.txt', newest), { timeoutMs: 30_000 });
+    assert.equal(paused.logsFor('y.txt', /^processed/).length, 0, 'the paused node recorded nothing');
+  });
+
   it('a node whose input folder vanishes stops taking jobs and says so; the others go on; it comes back with the folder', async () => {
     cluster = await ClusterBox.create();
     fs.symlinkSync('in', cluster.box.path('mnt-a'));

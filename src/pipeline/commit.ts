@@ -9,6 +9,7 @@ import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type Finish, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import { fsyncDir, fsyncFile } from '../fs/durable.js';
+import { confirmHeld } from './confirm.js';
 import { renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
@@ -48,7 +49,7 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
   try {
     crashPoint('after-lock');
     await assertInputUnchanged(ctx.job);
-    await confirmHeld(ctx);
+    await confirmHeld([ctx.job], [ctx.final], ctx.locks);
     const dir = path.dirname(ctx.final);
     await ctx.dirs.ensure(dir);
     const record = await commitAppend(ctx, dir);
@@ -57,12 +58,6 @@ export async function commit(ctx: CommitContext): Promise<FileRecord> {
   } finally {
     release();
   }
-}
-
-/** The output's lock and the job are still this node's (see PathLocks.confirm, Job.confirm). */
-async function confirmHeld(ctx: CommitContext): Promise<void> {
-  await ctx.job.confirm?.();
-  await ctx.locks.confirm?.([ctx.final]);
 }
 
 /**
@@ -78,7 +73,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
-    await confirmHeld(ctx);
+    await confirmHeld([ctx.job], [ctx.final], ctx.locks);
     const record = doneRecord(ctx.job, [ctx.final], ctx.attempts);
     await ctx.store.put(record, ctx.final);
     return record;

@@ -1,46 +1,24 @@
 import { setMaxListeners } from 'node:events';
-import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
+import type { ResolvedPipeline } from '../config/resolved.js';
 import { BoundedQueue } from '../core/bounded-queue.js';
 import { KeyedLock } from '../core/keyed-lock.js';
 import type { PathLocks } from './path-locks.js';
+import type { EngineOptions } from './engine-options.js';
 import { Semaphore } from '../core/semaphore.js';
 import { AbortedError } from '../errors.js';
-import type { EventBus } from '../observability/events.js';
-import type { StateStore } from '../state/store.js';
 import { smallFilePool, smallFileThreads } from '../transforms/small-file.js';
-import type { TransformLog } from '../transforms/types.js';
 import { Durability } from './durability.js';
 import { DirCache } from './files.js';
 import { GroupCommit } from './group-commit.js';
-import { Intake, type IntakeOptions } from './intake.js';
+import { HandedJobs } from './handed-jobs.js';
+import { Intake } from './intake.js';
 import { emitOutcome } from './outcome-event.js';
 import type { Job, JobOutcome } from './job.js';
 import { batchSteps } from './run-batch.js';
 import type { JobContext } from './run-job.js';
 import { dispatch, type DispatchHost } from './dispatch.js';
 
-export interface EngineOptions {
-  readonly config: ResolvedConfig;
-  readonly store: StateStore;
-  readonly events: EventBus;
-  readonly log: TransformLog;
-  /** Told when a watch hint was dropped for lack of room: the caller schedules a rescan. */
-  readonly onOverflow?: () => void;
-  /** Told when an input turned out to be a folder (a file replaced by one): its files are inputs to look for. */
-  readonly onFolder?: (absPath: string) => void;
-  /** Told when the engine cannot go on (the state store failed). */
-  readonly onFatal: (err: unknown) => void;
-  /** Output path locks to share with another engine of the same process (the one a config reload replaces). */
-  readonly locks?: PathLocks;
-  /** The intake's queue port for a shared queue (see IntakeOptions.forward); absent: the engine's own queues. */
-  readonly forward?: IntakeOptions['forward'];
-  /**
-   * Start the batched path's worker threads now, not for the first small file (which would wait tens of milliseconds
-   * for them to boot): for the daemon, whose lone files should commit within milliseconds. One-shot runs start them on
-   * first use and never for a run of big files only (about 20 MB less).
-   */
-  readonly warm?: boolean;
-}
+export type { EngineOptions } from './engine-options.js';
 
 /** Fewest files that may settle at once; more with a larger queue. */
 const minSettleCapacity = 1024;
@@ -57,8 +35,7 @@ export class Engine {
   readonly #o: EngineOptions;
   readonly #queues = new Map<string, BoundedQueue<Job>>();
   readonly #running = new Set<Promise<void>>();
-  /** Callers of run() waiting for their job's outcome: bounded by the shared queue's worker concurrency. */
-  readonly #waiters = new Map<Job, (outcome: JobOutcome) => void>();
+  readonly #handed = new HandedJobs();
   readonly #abort = new AbortController();
   readonly #locks: PathLocks;
   readonly #dirs = new DirCache();
@@ -145,11 +122,7 @@ export class Engine {
 
   #finish(job: Job, outcome: JobOutcome): void {
     emitOutcome(this.#o.events, job, outcome);
-    const waiter = this.#waiters.get(job);
-    if (waiter) {
-      this.#waiters.delete(job);
-      waiter(outcome);
-    } else this.intake.finished(job, outcome.type === 'changed');
+    if (!this.#handed.settle(job, outcome)) this.intake.finished(job, outcome.type === 'changed');
   }
 
   /**
@@ -161,20 +134,7 @@ export class Engine {
   async run(job: Job): Promise<JobOutcome> {
     const queue = this.#queues.get(job.pipeline.name);
     if (!queue || this.#draining) return { type: 'aborted' };
-    const outcome = new Promise<JobOutcome>((resolve) => this.#waiters.set(job, resolve));
-    try {
-      await queue.put(job, { signal: this.#abort.signal });
-    } catch {
-      this.#abandon(job);
-    }
-    return outcome;
-  }
-
-  /** A job of run() that will not run (the engine drains): its caller hears `aborted`. */
-  #abandon(job: Job): void {
-    const waiter = this.#waiters.get(job);
-    this.#waiters.delete(job);
-    waiter?.({ type: 'aborted' });
+    return this.#handed.run(job, queue, this.#abort.signal);
   }
 
   /** Stops taking work, waits up to `graceMs` for jobs in flight, then aborts them. Idempotent. */
@@ -202,7 +162,7 @@ export class Engine {
     for (const queue of this.#queues.values()) {
       queue.close();
       for (let job: Job | undefined; (job = queue.tryGet()) !== undefined;) {
-        this.#abandon(job);
+        this.#handed.abandon(job);
         queue.taskDone();
       }
     }
@@ -216,7 +176,7 @@ export class Engine {
     this.abort();
     await Promise.all(this.#dispatchers);
     await this.#settled();
-    for (const job of [...this.#waiters.keys()]) this.#abandon(job);
+    this.#handed.abandonAll();
     this.#durability.close();
   }
 

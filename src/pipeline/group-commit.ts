@@ -5,6 +5,7 @@ import type { Release } from '../core/semaphore.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import { doneRecord } from './commit.js';
+import { confirmHeld } from './confirm.js';
 import { disposeBatch } from './dispose-batch.js';
 import type { Durability } from './durability.js';
 import type { DirCache } from './files.js';
@@ -129,7 +130,7 @@ export class GroupCommit {
       await this.#o.durability.dirs(placed.flatMap(({ outputs }) => outputs.map((o) => path.dirname(o))));
       const records = await Promise.all(placed.map(async ({ p, outputs }) =>
         doneRecord(p.plan.item.job, outputs, p.plan.item.attempts, await finishOwed(p.plan, outputs, this.#o.store))));
-      await this.#confirm(placed.map(({ p }) => p));
+      await this.#confirmPlaced(placed.map(({ p }) => p));
       await this.#o.store.putAll(records);
       for (const _ of placed) crashPoint('after-record');
       await this.#finish(placed.map(({ p }, n) => ({ record: records[n]!, root: p.plan.item.job.pipeline.output.dir })));
@@ -156,14 +157,25 @@ export class GroupCommit {
     return [release];
   }
 
+  /** confirmHeld for the whole batch, just before the renames and again before the records: all or none go on. */
+  #confirm(batch: readonly Pending[]): Promise<void> {
+    return confirmHeld(batch.map((p) => p.plan.item.job), batch.flatMap((p) => p.plan.keys), this.#o.locks);
+  }
+
   /**
-   * Just before the renames and again before the records: every lock of the batch, and every job, is still this
-   * node's (a cross-node lease can be lost to a pause; see PathLocks.confirm). Rejects the whole batch otherwise.
+   * #confirm after the renames: a lock lost since the first check (a pause right there) may have let another node's
+   * newer commit be overwritten by these renames. Nothing is recorded then, and the inputs' records are removed, so
+   * the next scan processes them again and the newest version's output comes back (outputs are deterministic).
    */
-  async #confirm(batch: readonly Pending[]): Promise<void> {
-    // The job first: one another node took over must not be retried here (JOB_LOST ends it; LEASE_LOST retries).
-    await Promise.all(batch.map((p) => p.plan.item.job.confirm?.()));
-    await this.#o.locks.confirm?.(batch.flatMap((p) => p.plan.keys));
+  async #confirmPlaced(batch: readonly Pending[]): Promise<void> {
+    try {
+      await this.#confirm(batch);
+    } catch (err) {
+      // A folder output's intent (written before its renames) already has it redone, and owes the removals.
+      const files = batch.filter((p) => p.plan.item.target.kind === 'file');
+      await Promise.all(files.map(({ plan: { item: { job } } }) => this.#o.store.delete(job.pipeline.name, job.relPath)));
+      throw err;
+    }
   }
 
   /** Does what the records owe (stale outputs, markers; `root` is their output.dir) and clears it in one transaction. */

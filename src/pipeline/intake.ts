@@ -16,10 +16,8 @@ export interface IntakeOptions extends AdmitOptions {
   /** Told when admitting a file failed in a way that must stop the process (the state store failed); other errors
    * (a file that cannot be read) skip that file with an event. */
   readonly onFatal: (err: unknown) => void;
-  /**
-   * The intake's queue port for a shared queue (cluster mode): admitted jobs go there, not into `queues`, and the
-   * intake's part ends once it took them (the shared queue keeps one job per version and runs a changed one again).
-   */
+  /** The queue port for a shared queue (cluster mode): admitted jobs go there, not into `queues`; the intake is done
+   * with them then (the shared queue keeps one job per version, and runs a version that changed while active again). */
   readonly forward?: (job: Job, via: Via, signal: AbortSignal) => Promise<void>;
 }
 
@@ -189,10 +187,7 @@ export class Intake {
     if (job === null) return null;
     Object.assign(entry, { state: 'queued', since: Date.now(), order: ++this.#order });
     this.#o.events.emit({ type: 'queued', pipeline: entry.pipeline.name, path: entry.relPath });
-    if (this.#o.forward) {
-      await this.#o.forward(job, entry.via, signal);
-      return null;
-    }
+    if (this.#o.forward) return this.#o.forward(job, entry.via, signal).then(() => null);
     await this.#o.queues.get(entry.pipeline.name)!.put(job, { signal });
     return job;
   }
