@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bigTree } from './cases/bigtree.js';
+import { cluster } from './cases/cluster.js';
 import { flood } from './cases/flood.js';
 import { latency } from './cases/latency.js';
 import { oneshotLarge } from './cases/oneshot.js';
@@ -25,9 +26,9 @@ const cap = option('--peer-watch-cap');
 
 const sizes = quick
   ? { small: { files: 500, bytes: 4096 }, large: 32 * 2 ** 20, latency: { files: 20, settledFiles: 5 }, flood: 2000,
-      tree: { files: 5000, folders: 50, modifications: 50 } }
+      tree: { files: 5000, folders: 50, modifications: 50 }, cluster: { scaleFiles: 120, overheadFiles: 200 } }
   : { small: { files: 10_000, bytes: 4096 }, large: 2 ** 30, latency: { files: 200, settledFiles: 50 }, flood: 100_000,
-      tree: { files: 200_000, folders: 200, modifications: 500 } };
+      tree: { files: 200_000, folders: 200, modifications: 500 }, cluster: { scaleFiles: 600, overheadFiles: 600 } };
 
 /** tmpfs: the case's work folder is under /dev/shm instead of os.tmpdir(). */
 const cases: [string, (work: string) => Promise<CaseResult | CaseResult[]>, 'tmpfs'?][] = [
@@ -37,6 +38,7 @@ const cases: [string, (work: string) => Promise<CaseResult | CaseResult[]>, 'tmp
   ['latency', (w) => latency(w, sizes.latency)],
   ['flood', (w) => flood(w, sizes.flood)],
   ['big-tree', (w) => bigTree(w, { ...sizes.tree, peerWatchCap: cap === undefined ? null : Number(cap) })],
+  ['cluster', (w) => cluster(w, sizes.cluster)],
 ];
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));

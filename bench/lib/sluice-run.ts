@@ -12,6 +12,8 @@ export interface OneShot {
   readonly concurrency?: number;
   /** @default 'keep' (sluice's default) */
   readonly onSuccess?: 'keep' | 'delete' | { readonly moveTo: string };
+  /** sluice's `cluster` key (cluster mode on that Redis); omitted: one node with SQLite. */
+  readonly cluster?: Record<string, unknown>;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface OneShot {
 export function sluiceRun(work: string, name: string, o: OneShot): Promise<Timed> {
   const config = sluiceConfig(work, name, {
     stateDir: path.join(work, `${name}-state`), log: { level: 'warn' },
+    ...(o.cluster === undefined ? {} : { cluster: o.cluster }),
     pipelines: [{
       name, input: { dir: o.input, settleMs: 0 }, output: { dir: o.output, path: `{relDir}/{base}${o.suffix ?? ''}` },
       ...(o.onSuccess === undefined ? {} : { onSuccess: o.onSuccess }),

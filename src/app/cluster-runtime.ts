@@ -82,7 +82,8 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
   };
   let watch: ClusterWatch | null = null;
   const runtime = new EngineRuntime({ ...o, makeInputDirs: false }, {
-    store, engine: { locks, forward },
+    // A handed-off version is looked at again after two job lock lives or five scans, whichever is longer.
+    store, engine: { locks, forward, handOffTtlMs: Math.max(2 * s.lockMs, 5 * s.scanIntervalMs) },
     release: async () => {
       await watch?.stop();
       await quit();

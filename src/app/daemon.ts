@@ -69,6 +69,7 @@ export class Daemon {
   async #watch(): Promise<void> {
     this.#watching = new InputWatching({
       pipelines: this.#o.config.pipelines, events: this.#o.events, intake: () => this.#runtime!.engine.intake,
+      hinted: () => this.#runtime!.scanned(),
       signal: this.#stop.signal, rescan: () => this.rescan(), onFatal: (err) => this.#onFatal(err),
     });
     await this.#watching.start();

@@ -80,7 +80,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
 export interface RuntimeParts {
   readonly store: StateStore;
   /** Engine ports (path locks, the intake's shared queue); the in-process ones when absent. */
-  readonly engine?: Pick<EngineOptions, 'locks' | 'forward'>;
+  readonly engine?: Pick<EngineOptions, 'locks' | 'forward' | 'handOffTtlMs'>;
   /** Called last by close(), after the store closed (the instance lock). */
   readonly release: () => void | Promise<void>;
 }
@@ -160,8 +160,8 @@ export class EngineRuntime implements Runtime {
 
   #newEngine(config: ResolvedConfig, locks = this.#parts.engine?.locks): Engine {
     const { events, log, onFatal, onOverflow, onFolder, warm } = this.#o;
-    const { forward } = this.#parts.engine ?? {};
-    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks, forward, warm });
+    const { forward, handOffTtlMs } = this.#parts.engine ?? {};
+    const engine = new Engine({ config, store: this.store, events, log, onFatal, onOverflow, onFolder, locks, forward, handOffTtlMs, warm });
     engine.start();
     return engine;
   }

@@ -42,6 +42,7 @@ export class ClusterWatch {
   #timer: NodeJS.Timeout | null = null;
   #beating: Promise<void> = Promise.resolve();
   #stopping: Promise<void> | null = null;
+  #stopped = false;
 
   constructor(o: ClusterWatchOptions) {
     this.#o = o;
@@ -90,6 +91,7 @@ export class ClusterWatch {
 
   /** Stops the beats, gives up the scanner roles, removes the heartbeat and closes the queues. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.#beating;
     await this.stopTaking();
@@ -147,7 +149,8 @@ export class ClusterWatch {
   }
 
   #lost(): void {
-    if (this.#linkDown !== null) return;
+    // Closing its own connections at a stop is no lost link.
+    if (this.#linkDown !== null || this.#stopped) return;
     this.#linkDown = `lost the connection to Redis at ${redisLabel(this.#o.settings.redis)}; reconnecting (the intake waits)`;
     this.#o.events.emit({ type: 'cluster', level: 'warn', code: 'REDIS_LOST', message: this.#linkDown });
   }
@@ -161,5 +164,5 @@ export class ClusterWatch {
 
 /** Jobs a node runs at once for a pipeline: enough to keep every stage busy while others commit. */
 function workerConcurrency(p: ResolvedPipeline): number {
-  return Math.max(8, 2 * p.stages.reduce((n, s) => n + s.concurrency, 0));
+  return Math.max(8, 3 * p.stages.reduce((n, s) => n + s.concurrency, 0));
 }

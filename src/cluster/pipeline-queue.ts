@@ -56,13 +56,16 @@ export class PipelineQueue {
   /**
    * Adds one version for a scan that found it not up to date (the state store says so): a job of that version that
    * ended already (kept for a while, it would swallow the add) is removed first, so a version whose job ended without
-   * a result (vanished, changed, aborted on a node that stopped) runs again. A waiting or active one is left be.
+   * a result (vanished, changed, aborted on a node that stopped) runs again. A waiting or active one is left be (no
+   * add at all: the cheap path for the same file seen by several nodes).
    * Resolves with the version's job id.
    */
   async submit(version: InputVersion): Promise<string> {
     const id = jobIdOf(version);
     const state = await this.#queue.getJobState(id);
-    if (state === 'completed' || state === 'failed') await this.#queue.remove(id).catch(() => 0);
+    // Queued or running already (another node's scan or watch event was first): the add would change nothing.
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return id;
+    if (state !== 'unknown') await this.#queue.remove(id).catch(() => 0);
     await this.#queue.add('input', version, this.#job(version).opts);
     return id;
   }

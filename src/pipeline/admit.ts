@@ -8,7 +8,8 @@ import { sameFingerprint, type Fingerprint, type StateStore } from '../state/sto
 import { fingerprintOf, settleWait, type Observation } from '../watch/settle.js';
 import { readyMarkerFile } from '../watch/ready-marker.js';
 import { upToDate } from './up-to-date.js';
-import type { Job } from './job.js';
+import type { HandedOff } from './handed-off.js';
+import { jobKey, type Job } from './job.js';
 
 /** How the intake learnt of a file: the start-up scan, a watch event, a reconciliation scan, or a change mid-job. */
 export type Via = 'scan' | 'event' | 'rescan' | 'redo';
@@ -29,6 +30,8 @@ export interface AdmitOptions {
    * cache lookup of a few microseconds: done synchronously, it saves a round trip through libuv's thread pool per file.
    */
   readonly isLocal?: (dir: string) => boolean;
+  /** Versions handed to a shared queue lately: a scan or watch event finding one unchanged has nothing to do. */
+  readonly handedOff?: HandedOff;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function admit(file: Candidate, o: AdmitOptions, signal: AbortSigna
     if (stat === null || !stat.isFile()) return skipped(file, o.events, stat === null);
     const now = Date.now();
     const fingerprint = fingerprintOf(stat);
+    if (previous === undefined && file.via !== 'redo' && o.handedOff?.has(jobKey(pipeline.name, relPath), fingerprint)) return null;
     if (!previous || !sameFingerprint(previous.fingerprint, fingerprint)) previous = { fingerprint, since: now };
     const wait = settleWait(stat, now, pipeline.input.settleMs, previous);
     if (wait === 0) break;

@@ -9,7 +9,7 @@ import type { EventBus } from '../observability/events.js';
 import { absentSize, sameFingerprint, type FileRecord, type Finish, type StateStore } from '../state/store.js';
 import { fingerprintOf } from '../watch/settle.js';
 import { fsyncDir, fsyncFile } from '../fs/durable.js';
-import { confirmHeld } from './confirm.js';
+import { confirmHeld, confirmLocks } from './confirm.js';
 import { renameInto, type DirCache } from './files.js';
 import type { Job } from './job.js';
 
@@ -73,7 +73,7 @@ async function commitAppend(ctx: CommitContext, dir: string): Promise<FileRecord
     else await appendBlock(ctx.temp, ctx.final);
     crashPoint('after-rename');
     await ctx.dirs.sync(dir);
-    await confirmHeld([ctx.job], [ctx.final], ctx.locks);
+    await confirmLocks([ctx.final], ctx.locks);
     const record = doneRecord(ctx.job, [ctx.final], ctx.attempts);
     await ctx.store.put(record, ctx.final);
     return record;

@@ -10,3 +10,11 @@ export async function confirmHeld(jobs: readonly Job[], keys: readonly string[],
   await Promise.all(jobs.map((job) => job.confirm?.()));
   await locks.confirm?.(keys);
 }
+
+/**
+ * Just before a commit records what it published: its locks are still held, so no newer grant (fence) of its paths
+ * exists and its record is the newest. (The jobs were confirmed before the renames; the lock is what orders commits.)
+ */
+export async function confirmLocks(keys: readonly string[], locks: PathLocks): Promise<void> {
+  await locks.confirm?.(keys);
+}

@@ -21,6 +21,8 @@ export interface EngineOptions {
   readonly locks?: PathLocks;
   /** The intake's queue port for a shared queue (see IntakeOptions.forward); absent: the engine's own queues. */
   readonly forward?: IntakeOptions['forward'];
+  /** With `forward`: how long a handed-off version is not looked at again by scans (see HandedOff). @default 60_000 */
+  readonly handOffTtlMs?: number;
   /**
    * Start the batched path's worker threads now, not for the first small file (which would wait tens of milliseconds
    * for them to boot): for the daemon, whose lone files should commit within milliseconds. One-shot runs start them on

@@ -11,6 +11,7 @@ import { Durability } from './durability.js';
 import { DirCache } from './files.js';
 import { GroupCommit } from './group-commit.js';
 import { HandedJobs } from './handed-jobs.js';
+import { HandedOff } from './handed-off.js';
 import { Intake } from './intake.js';
 import { emitOutcome } from './outcome-event.js';
 import type { Job, JobOutcome } from './job.js';
@@ -64,6 +65,7 @@ export class Engine {
       onOverflow: () => options.onOverflow?.(), onFatal: (err) => options.onFatal(err),
       onFolder: (abs) => options.onFolder?.(abs),
       isLocal: (dir) => this.#durability.isLocal(dir), forward: options.forward,
+      handedOff: options.forward ? new HandedOff(options.handOffTtlMs ?? 60_000) : undefined,
     });
   }
 

@@ -5,7 +5,7 @@ import type { Release } from '../core/semaphore.js';
 import type { EventBus } from '../observability/events.js';
 import type { FileRecord, StateStore } from '../state/store.js';
 import { doneRecord } from './commit.js';
-import { confirmHeld } from './confirm.js';
+import { confirmHeld, confirmLocks } from './confirm.js';
 import { disposeBatch } from './dispose-batch.js';
 import type { Durability } from './durability.js';
 import type { DirCache } from './files.js';
@@ -157,19 +157,19 @@ export class GroupCommit {
     return [release];
   }
 
-  /** confirmHeld for the whole batch, just before the renames and again before the records: all or none go on. */
+  /** confirmHeld for the whole batch, just before the renames: all or none go on. */
   #confirm(batch: readonly Pending[]): Promise<void> {
     return confirmHeld(batch.map((p) => p.plan.item.job), batch.flatMap((p) => p.plan.keys), this.#o.locks);
   }
 
   /**
-   * #confirm after the renames: a lock lost since the first check (a pause right there) may have let another node's
+   * The locks again, after the renames: one lost since the first check (a pause right there) may have let another node's
    * newer commit be overwritten by these renames. Nothing is recorded then, and the inputs' records are removed, so
    * the next scan processes them again and the newest version's output comes back (outputs are deterministic).
    */
   async #confirmPlaced(batch: readonly Pending[]): Promise<void> {
     try {
-      await this.#confirm(batch);
+      await confirmLocks(batch.flatMap((p) => p.plan.keys), this.#o.locks);
     } catch (err) {
       // A folder output's intent (written before its renames) already has it redone, and owes the removals.
       const files = batch.filter((p) => p.plan.item.target.kind === 'file');

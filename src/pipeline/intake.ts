@@ -187,7 +187,11 @@ export class Intake {
     if (job === null) return null;
     Object.assign(entry, { state: 'queued', since: Date.now(), order: ++this.#order });
     this.#o.events.emit({ type: 'queued', pipeline: entry.pipeline.name, path: entry.relPath });
-    if (this.#o.forward) return this.#o.forward(job, entry.via, signal).then(() => null);
+    if (this.#o.forward) {
+      await this.#o.forward(job, entry.via, signal);
+      this.#o.handedOff?.remember(jobKey(entry.pipeline.name, entry.relPath), job.fingerprint);
+      return null;
+    }
     await this.#o.queues.get(entry.pipeline.name)!.put(job, { signal });
     return job;
   }

@@ -18,6 +18,11 @@ export interface InputWatchingOptions {
   /** The watcher failed or overflowed, or too many folders appeared at once: a full rescan is needed. */
   readonly rescan: () => void;
   readonly onFatal: (err: unknown) => void;
+  /**
+   * The pipelines whose changes become hints now (read per change): all of them on one node; in a cluster those this
+   * node scans (every node on one machine sees every change: the scanner's hint is enough). @default all
+   */
+  readonly hinted?: () => readonly ResolvedPipeline[];
 }
 
 /**
@@ -35,17 +40,18 @@ export class InputWatching {
   constructor(options: InputWatchingOptions) {
     this.#o = options;
     const { pipelines, events, rescan, onFatal } = options;
+    const hinted = options.hinted ?? (() => pipelines);
     this.#walks = new FolderWalks({ walk: (abs) => this.#walk(abs), onTooMany: rescan, onError: onFatal });
     this.#poller = new UnwatchedPoller({
       walk: (abs) => this.#walk(abs),
-      walkAll: () => feed(pipelines, options.intake(), events, 'rescan', options.signal),
+      walkAll: () => feed(hinted(), options.intake(), events, 'rescan', options.signal),
       onPolling: ({ folders, all, first, code }) =>
         events.emit({ type: 'watch-fallback', code, dir: first, folders, all, intervalMs: unwatchedPollMs }),
       onError: onFatal,
     });
     const roots = pipelines.map((p) => ({ dir: p.input.dir, acceptsDir: createFilter(p).dir }));
     this.#watcher = new InputWatcher(roots, {
-      onFile: (abs) => routeHint(pipelines, options.intake(), abs),
+      onFile: (abs) => routeHint(hinted(), options.intake(), abs),
       onDir: (abs) => this.newFolder(abs),
       onUnwatched: (abs, err) => this.#poller.add(abs, err.code ?? 'ENOSPC'),
       onOverflow: (pending) => {
@@ -83,7 +89,7 @@ export class InputWatching {
   /** Offers the files below `absDir`; an error of a walk that was aborted is none. */
   async #walk(absDir: string): Promise<void> {
     try {
-      await feedFolder(this.#o.pipelines, absDir, this.#o.intake(), this.#o.signal);
+      await feedFolder((this.#o.hinted ?? (() => this.#o.pipelines))(), absDir, this.#o.intake(), this.#o.signal);
     } catch (err) {
       if (!this.#o.signal.aborted) throw err;
     }
