@@ -15,12 +15,16 @@ function outputsMatch(cluster: ClusterBox, names: readonly string[], inputs: str
   }
 }
 
-/** GET on the node's /healthz (its metrics listener's address comes from its log). */
-async function healthz(node: SluiceProcess): Promise<number> {
+/** The node's /metrics URL (from its log). */
+function metricsUrl(node: SluiceProcess): string {
   const line = node.logs.find((l) => /^metrics listening on /.test(l.message));
   assert.ok(line, 'the node serves metrics');
-  const url = line.message.replace(/^metrics listening on /, '').replace(/\/metrics$/, '/healthz');
-  return (await fetch(url)).status;
+  return line.message.replace(/^metrics listening on /, '');
+}
+
+/** GET on the node's /healthz. */
+async function healthz(node: SluiceProcess): Promise<number> {
+  return (await fetch(metricsUrl(node).replace(/\/metrics$/, '/healthz'))).status;
 }
 
 describe('cluster: Redis restarts, loses its data, or is not there', { skip: redisSkip() }, () => {
@@ -47,6 +51,9 @@ describe('cluster: Redis restarts, loses its data, or is not there', { skip: red
     assert.deepEqual(listFiles(cluster.box.path('in')), [], 'no input left behind');
     outputsMatch(cluster, names, 'done');
     await waitFor('/healthz 200 again', async () => (await healthz(watched)) === 200);
+    const metrics = await (await fetch(metricsUrl(watched))).text();
+    assert.match(metrics, /sluice_files_total\{[^}]*node="n1"/, 'every series names the node');
+    assert.match(metrics, /sluice_cluster_queue_jobs\{[^}]*pipeline="gz"[^}]*state="waiting"[^}]*\} \d+/, 'the cluster queue gauges');
   });
 
   it('Redis loses its data (FLUSHALL): inputs not disposed of are processed again; committed outputs stay intact', async () => {
@@ -102,6 +109,10 @@ describe('cluster: Redis restarts, loses its data, or is not there', { skip: red
       const run = await cluster.box.run(['run', '--config', cluster.configFor('n1')]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /without AOF/);
+      await redis.set('sluice:node:twin', JSON.stringify({ node: 'twin', host: 'elsewhere', pid: 7 }), 'PX', 60_000);
+      const twin = await cluster.box.run(['run', '--config', cluster.configFor('twin')]);
+      assert.equal(twin.code, 2, 'a name a live node on another host has is refused');
+      assert.match(twin.stderr, /node name twin is in use by a live node on host elsewhere/);
     } finally {
       redis.disconnect();
     }

@@ -1,6 +1,8 @@
+import os from 'node:os';
 import type { Job as QueueJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClusterSettings, ResolvedPipeline } from '../config/resolved.js';
+import { ExitCode, SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { liveNodes, type Heartbeat } from './heartbeats.js';
 import type { InputVersion } from './job-ids.js';
@@ -57,6 +59,7 @@ export class ClusterWatch {
   }
 
   async start(): Promise<void> {
+    await refuseTakenName(this.#o.coord, this.#o.settings);
     await this.#o.heartbeat.start();
     const every = Math.max(50, Math.min(1000, Math.floor(this.#o.settings.lockMs / 3)));
     await this.#election.start(every);
@@ -165,4 +168,19 @@ export class ClusterWatch {
 /** Jobs a node runs at once for a pipeline: enough to keep every stage busy while others commit. */
 function workerConcurrency(p: ResolvedPipeline): number {
   return Math.max(8, 3 * p.stages.reduce((n, s) => n + s.concurrency, 0));
+}
+
+/**
+ * Refuses (exit 2) a node name a live node on another host uses: two nodes under one name would share a heartbeat,
+ * and the janitor could take the other's temp files for a dead node's. The same host's earlier incarnation (a restart
+ * after a crash, its heartbeat not yet expired) is no conflict: the instance lock already keeps two apart there.
+ */
+async function refuseTakenName(redis: Redis, s: ClusterSettings): Promise<void> {
+  const beat = await redis.get(`${s.prefix}:node:${s.node}`);
+  if (beat === null) return;
+  const other = JSON.parse(beat) as { host?: string; pid?: number };
+  if (other.host === os.hostname()) return;
+  throw new SluiceError('NODE_NAME_IN_USE',
+    `the cluster node name ${s.node} is in use by a live node on host ${other.host} (pid ${other.pid}); give each node ` +
+    'its own cluster.node, or leave it null (the host name and pid)', { exitCode: ExitCode.usage, context: { node: s.node } });
 }
