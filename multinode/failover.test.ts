@@ -19,10 +19,7 @@ function outputIs(cluster: ClusterBox, name: string, want: Buffer): boolean {
 
 describe('cluster: a node dies or pauses', { skip: redisSkip() }, () => {
   let cluster: ClusterBox | null = null;
-  afterEach(async () => {
-    await cluster?.dispose();
-    cluster = null;
-  });
+  afterEach(ClusterBox.disposeAll);
 
   it('kill -9 at a commit step: another node finishes its jobs, and removes the temps it left once its heartbeat expired', async () => {
     cluster = await ClusterBox.create();

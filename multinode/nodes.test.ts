@@ -8,10 +8,7 @@ import { redisSkip } from '../test/helpers/redis.js';
 
 describe('cluster: nodes sharing one folder', { skip: redisSkip() }, () => {
   let cluster: ClusterBox | null = null;
-  afterEach(async () => {
-    await cluster?.dispose();
-    cluster = null;
-  });
+  afterEach(ClusterBox.disposeAll);
 
   it('3 nodes × 600 files: outputs identical to a one-node run, each input committed once, work shared by all', async () => {
     cluster = await ClusterBox.create();

@@ -29,10 +29,7 @@ async function healthz(node: SluiceProcess): Promise<number> {
 
 describe('cluster: Redis restarts, loses its data, or is not there', { skip: redisSkip() }, () => {
   let cluster: ClusterBox | null = null;
-  afterEach(async () => {
-    await cluster?.dispose();
-    cluster = null;
-  });
+  afterEach(ClusterBox.disposeAll);
 
   it('kill -9 of redis-server mid-flood, restarted on its AOF: nodes reconnect (healthz 503 meanwhile), nothing is lost', async () => {
     cluster = await ClusterBox.create({ pipeline: { onSuccess: { moveTo: './done' } } });

@@ -10,10 +10,7 @@ const flaky = { use: 'exec', with: { command: ['/bin/sh', '-c', 'test -e flag &&
 
 describe('cluster: shared outputs, status, run, retry', { skip: redisSkip() }, () => {
   let cluster: ClusterBox | null = null;
-  afterEach(async () => {
-    await cluster?.dispose();
-    cluster = null;
-  });
+  afterEach(ClusterBox.disposeAll);
 
   it('append from 3 nodes: every block once, none interleaved', async () => {
     cluster = await ClusterBox.create({ pipeline: { output: { dir: './out', path: 'all.log', mode: 'append' }, stages: [{ use: 'copy' }] } });

@@ -5,19 +5,9 @@ import type { EventBus } from '../observability/events.js';
 import { admitSettled } from '../pipeline/admit.js';
 import type { Job, JobOutcome } from '../pipeline/job.js';
 import type { Engine } from '../pipeline/engine.js';
+import type { FileReport } from '../pipeline/file-report.js';
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { FileRecord, StateStore } from '../state/store.js';
-
-/** One file's line of a run report (ops/report.ts FileReport), with the node that ended it. */
-export interface FileLine {
-  readonly pipeline: string;
-  readonly path: string;
-  readonly outcome: 'processed' | 'unchanged' | 'failed';
-  readonly outputs: readonly string[];
-  readonly skipped?: 'output exists';
-  readonly error?: { readonly code: string; readonly message: string };
-  readonly node?: string;
-}
 
 /** What a job needs of the node's runtime, read per job (a reload replaces the engine and config). */
 export interface JobHost {
@@ -30,7 +20,7 @@ export interface JobHost {
 export interface ClusterResult {
   readonly node: string;
   readonly type: JobOutcome['type'] | 'unchanged' | 'skipped';
-  readonly report: FileLine | null;
+  readonly report: FileReport | null;
 }
 
 export interface ClusterJobsOptions {

@@ -1,5 +1,5 @@
 import { sleep } from '../core/abort.js';
-import type { FileLine as FileReport } from './cluster-jobs.js';
+import type { FileReport } from '../pipeline/file-report.js';
 
 /** One job a run handed to the shared queue. */
 export interface Submitted {

@@ -1,18 +1,8 @@
 import type { EngineEvent } from '../observability/events.js';
 
-export type Outcome = 'processed' | 'unchanged' | 'failed';
+import type { FileReport, Outcome } from '../pipeline/file-report.js';
 
-export interface FileReport {
-  readonly pipeline: string;
-  readonly path: string;
-  readonly outcome: Outcome;
-  readonly outputs: readonly string[];
-  /** Processed, but an output already existed and was left as it was (output.conflict: keep). */
-  readonly skipped?: 'output exists';
-  readonly error?: { readonly code: string; readonly message: string };
-  /** Cluster mode: the node that processed it (or found it up to date). */
-  readonly node?: string;
-}
+export type { FileReport, Outcome } from '../pipeline/file-report.js';
 
 /** The `run --json` report: counts per (pipeline, input) pair, last outcome wins. */
 export interface RunReport {

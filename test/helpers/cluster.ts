@@ -25,6 +25,16 @@ export class ClusterBox {
   readonly #o: ClusterOptions;
   readonly nodes = new Map<string, SluiceProcess>();
 
+  /** Every cluster created and not yet disposed of (disposeAll, in an afterEach, ends them). */
+  static readonly #open = new Set<ClusterBox>();
+
+  /** Disposes of every cluster still open: `afterEach(ClusterBox.disposeAll)`. */
+  static async disposeAll(): Promise<void> {
+    const open = [...ClusterBox.#open];
+    ClusterBox.#open.clear();
+    await Promise.all(open.map((c) => c.dispose()));
+  }
+
   private constructor(box: Sandbox, redis: RedisServer, o: ClusterOptions) {
     this.box = box;
     this.redis = redis;
@@ -36,7 +46,9 @@ export class ClusterBox {
     fs.mkdirSync(box.path('in'));
     fs.mkdirSync(box.path('out'));
     fs.mkdirSync(box.path('redis'));
-    return new ClusterBox(box, await startRedis(box.path('redis')), o);
+    const cluster = new ClusterBox(box, await startRedis(box.path('redis')), o);
+    ClusterBox.#open.add(cluster);
+    return cluster;
   }
 
   /** The pipeline of every node, with `over` merged in. */
