@@ -6,6 +6,7 @@ import { ClusterWatch } from '../cluster/cluster-watch.js';
 import { Heartbeat } from '../cluster/heartbeats.js';
 import { nodeTag, nodeTagPrefix, sluiceVersion } from '../cluster/node-identity.js';
 import { PipelineQueue } from '../cluster/pipeline-queue.js';
+import { QueueRoom } from '../cluster/queue-room.js';
 import { checkRedis, redisHealth } from '../cluster/redis-health.js';
 import { connectRedis, redisClient, redisLabel } from '../state/redis-connection.js';
 import { RedisLeases } from '../cluster/redis-leases.js';
@@ -75,8 +76,14 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
     prefix: s.prefix, lockMs: s.lockMs, stalledMs: Math.max(100, Math.floor(s.lockMs / 2)),
   })]));
   const batch = o.batch ? new SubmittedBatch() : null;
-  const forward = async (job: Job, via: string) => {
+  // The cluster queue's bound: ten times queue.capacity waiting per pipeline; scans wait for room beyond it.
+  const rooms = new Map([...queues].map(([name, q]) => [name, new QueueRoom(10 * o.config.queue.capacity, async () => {
+    const c = await q.counts();
+    return c.waiting + c.delayed;
+  })]));
+  const forward = async (job: Job, via: string, signal: AbortSignal) => {
     const { pipeline: p, relPath, fingerprint } = job;
+    await rooms.get(p.name)!.wait(signal);
     const id = await queues.get(p.name)!.submit({ pipeline: p.name, relPath, fingerprint, hash: p.hash, via: via as 'scan' });
     batch?.add({ id, pipeline: p.name, relPath });
   };
