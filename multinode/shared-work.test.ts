@@ -92,6 +92,19 @@ describe('cluster: shared outputs, status, run, retry', { skip: redisSkip() }, (
     assert.match(explained.stdout, /"status":"done"/);
   });
 
+  it('a reload may change a pipeline but not add one (that needs a restart), and the node runs on', async () => {
+    cluster = await ClusterBox.create();
+    const node = cluster.start('n1');
+    await node.ready();
+    const config = JSON.parse(cluster.box.read('n1.json')!.toString()) as { pipelines: Record<string, unknown>[] };
+    config.pipelines.push({ ...config.pipelines[0], name: 'more', input: { dir: './in2' }, output: { dir: './out2' } });
+    cluster.box.write('n1.json', JSON.stringify(config));
+    process.kill(node.pid, 'SIGHUP');
+    await node.waitForLog('the refused reload', (l) => l['code'] === 'RELOAD_NEEDS_RESTART');
+    const names = cluster.inputs(5);
+    await cluster.outputs(names);
+  });
+
   it('a node whose pipeline is defined differently takes none of its jobs, and says so', async () => {
     cluster = await ClusterBox.create();
     const first = cluster.start('n1');

@@ -1,5 +1,5 @@
 import { planRun } from '../../ops/dry-run.js';
-import { openClusterRuntime } from '../../app/cluster-runtime.js';
+import { openClusterRuntime } from '../../app/open-cluster-runtime.js';
 import { runOnce } from '../../app/run-once.js';
 import type { RuntimeOptions } from '../../app/runtime.js';
 import { ExitCode } from '../../errors.js';

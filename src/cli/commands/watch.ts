@@ -1,5 +1,5 @@
 import { ActivitySummary } from '../../ops/activity-summary.js';
-import { openClusterRuntime } from '../../app/cluster-runtime.js';
+import { openClusterRuntime } from '../../app/open-cluster-runtime.js';
 import { Daemon } from '../../app/daemon.js';
 import type { RuntimeOptions } from '../../app/runtime.js';
 import { ExitCode } from '../../errors.js';
