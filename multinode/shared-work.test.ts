@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
 import { ClusterBox } from '../test/helpers/cluster.js';
 import { waitFor } from '../test/helpers/process.js';
+import { pagesStage } from '../test/helpers/folder-stages.js';
 import { redisSkip } from '../test/helpers/redis.js';
 
 /** An exec stage that fails (exit 3, permanent) while `flag` exists in the sandbox, else copies. */
@@ -32,6 +33,23 @@ describe('cluster: shared outputs, status, run, retry', { skip: redisSkip() }, (
     }
     const nodes = new Set(cluster.processed().map(([n]) => n));
     assert.ok(nodes.size >= 2, `the appends came from several nodes (${[...nodes].join(', ')})`);
+  });
+
+  it('folder outputs with completion markers from 2 nodes: each folder holds exactly its parts and its marker', async () => {
+    cluster = await ClusterBox.create({
+      pipeline: { output: { dir: './out', path: '{relDir}/{name}/', marker: '{relDir}/{name}/_SUCCESS' }, stages: [pagesStage] },
+    });
+    cluster.start('n1');
+    cluster.start('n2');
+    await cluster.ready();
+    for (let i = 0; i < 20; i++) cluster.box.write(`in/doc${i}.txt`, `${1 + (i % 4)}\ntag${i}\n`);
+    await waitFor('20 markers', () => Array.from({ length: 20 }, (_, i) => i).every((i) => cluster!.box.exists(`out/doc${i}/_SUCCESS`)), { timeoutMs: 60_000 });
+    for (let i = 0; i < 20; i++) {
+      const n = 1 + (i % 4);
+      const want = ['_SUCCESS', ...Array.from({ length: n }, (_, k) => `page-${k + 1}.txt`), 'sub/extra.txt'].sort();
+      assert.deepEqual(cluster.box.files(`out/doc${i}`), want, `doc${i}'s folder`);
+      assert.equal(cluster.box.read(`out/doc${i}/page-1.txt`)!.toString(), `tag${i} page 1\n`);
+    }
   });
 
   it('status shows every live node, the scanner, the queue counts, the totals and Redis', async () => {
