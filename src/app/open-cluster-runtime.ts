@@ -10,6 +10,7 @@ import { checkRedis, redisHealth } from '../cluster/redis-health.js';
 import { connectRedis, redisClient, redisLabel } from '../state/redis-connection.js';
 import { RedisLeases } from '../cluster/redis-leases.js';
 import { SubmittedBatch } from '../cluster/submitted-batch.js';
+import type { Via } from '../pipeline/admit.js';
 import type { Job } from '../pipeline/job.js';
 import { recover } from '../pipeline/recovery.js';
 import { tempTagOf, useTempTag } from '../pipeline/temp-files.js';
@@ -74,17 +75,7 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
     prefix: s.prefix, lockMs: s.lockMs, stalledMs: Math.max(100, Math.floor(s.lockMs / 2)),
   })]));
   const batch = o.batch ? new SubmittedBatch() : null;
-  // The cluster queue's bound: ten times queue.capacity waiting per pipeline; scans wait for room beyond it.
-  const rooms = new Map([...queues].map(([name, q]) => [name, new QueueRoom(10 * o.config.queue.capacity, async () => {
-    const c = await q.counts();
-    return c.waiting + c.delayed;
-  })]));
-  const forward = async (job: Job, via: string, signal: AbortSignal) => {
-    const { pipeline: p, relPath, fingerprint } = job;
-    await rooms.get(p.name)!.wait(signal);
-    const id = await queues.get(p.name)!.submit({ pipeline: p.name, relPath, fingerprint, hash: p.hash, via: via as 'scan' });
-    batch?.add({ id, pipeline: p.name, relPath });
-  };
+  const forward = forwarder(queues, 10 * o.config.queue.capacity, batch);
   let watch: ClusterWatch | null = null;
   const runtime = new EngineRuntime({ ...o, makeInputDirs: false }, {
     // A handed-off version is looked at again after two job lock lives or five scans, whichever is longer.
@@ -105,6 +96,28 @@ async function assemble(o: ClusterRuntimeOptions, lock: InstanceLock, clients: C
     settings: s, coord, leases, heartbeat, queues, events: o.events, pipelines: () => runtime.config.pipelines, tag,
     process: clusterJobs({ node: s.node, lockMs: s.lockMs, events: o.events, runtime: () => runtime, onAborted: () => watch?.stopTaking() }),
   });
-  await watch.start();
+  try {
+    await watch.start();
+  } catch (err) {
+    await runtime.engine.drain(0);
+    throw err;
+  }
   return new ClusterRuntime(runtime, watch, queues, batch);
+}
+
+/**
+ * The intake's queue port: submits each admitted job to its pipeline's queue, waiting while `bound` of its jobs wait
+ * (QueueRoom), and keeps a one-shot run's job ids in `batch`.
+ */
+function forwarder(queues: ReadonlyMap<string, PipelineQueue>, bound: number, batch: SubmittedBatch | null) {
+  const rooms = new Map([...queues].map(([name, q]) => [name, new QueueRoom(bound, async () => {
+    const c = await q.counts();
+    return c.waiting + c.delayed;
+  })]));
+  return async (job: Job, via: Via, signal: AbortSignal): Promise<void> => {
+    const { pipeline: p, relPath, fingerprint } = job;
+    await rooms.get(p.name)!.wait(signal);
+    const id = await queues.get(p.name)!.submit({ pipeline: p.name, relPath, fingerprint, hash: p.hash, via });
+    batch?.add({ id, pipeline: p.name, relPath });
+  };
 }
