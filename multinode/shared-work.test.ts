@@ -110,6 +110,20 @@ describe('cluster: shared outputs, status, run, retry', { skip: redisSkip() }, (
     assert.match(explained.stdout, /"status":"done"/);
   });
 
+  it('a run whose config defines a pipeline differently from the cluster reports its files as DEFINITION_DIFFERS (exit 1)', async () => {
+    cluster = await ClusterBox.create({ cluster: { scanIntervalMs: 60_000 } });
+    const node = cluster.start('n1', { env: { SLUICE_FAULT: 'drop-watch-events' } });
+    await node.ready();
+    await node.waitForLog('n1 scans', (l) => l['code'] === 'SCANNER_TAKEN');
+    cluster.inputs(3);
+    const odd = cluster.configFor('odd', { pipeline: { stages: [{ use: 'gzip', with: { level: 1 } }] } });
+    const run = await cluster.box.run(['run', '--json', '--config', odd], 60_000);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { files: { outcome: string; error?: { code: string } }[] };
+    assert.equal(report.files.length, 3);
+    for (const f of report.files) assert.equal(f.error?.code, 'DEFINITION_DIFFERS');
+  });
+
   it('a reload may change a pipeline but not add one (that needs a restart), and the node runs on', async () => {
     cluster = await ClusterBox.create();
     const node = cluster.start('n1');

@@ -1,5 +1,5 @@
 import { DelayedError, type Job as QueueJob } from 'bullmq';
-import type { InputVersion } from '../cluster/job-ids.js';
+import type { InputVersion } from './job-ids.js';
 import { SluiceError } from '../errors.js';
 import type { EventBus } from '../observability/events.js';
 import { admitSettled } from '../pipeline/admit.js';

@@ -63,7 +63,8 @@ export class SubmittedBatch {
     if (found.state === 'completed') {
       const result = found.result as { report?: FileReport | null; type?: string } | undefined;
       if (result?.report) return result.report;
-      if (result?.type === 'changed' || result?.type === 'skipped') again(job);
+      if (result?.type === 'skipped') return definitionDiffers(job, found.processedBy);
+      if (result?.type === 'changed') again(job);
       return null;
     }
     if (found.state === 'failed') {
@@ -79,4 +80,15 @@ export class SubmittedBatch {
     again(job);
     return null;
   }
+}
+
+/** The line of a job that a node with another definition of its pipeline took (and left): submitting it again would loop. */
+function definitionDiffers(job: Submitted, node: string | undefined): FileReport {
+  return {
+    pipeline: job.pipeline, path: job.relPath, outcome: 'failed', outputs: [], ...(node ? { node } : {}),
+    error: {
+      code: 'DEFINITION_DIFFERS',
+      message: `the cluster runs pipeline ${job.pipeline} with another definition than this run's config; run with the cluster's config`,
+    },
+  };
 }
