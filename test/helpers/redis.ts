@@ -30,13 +30,18 @@ export function redisSkip(): string | false {
   return message;
 }
 
-/** Starts a redis-server (in `dir`, to restart one on its AOF) and resolves once it accepts connections on its socket. */
-export async function startRedis(dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-redis-')))): Promise<RedisServer> {
+/**
+ * Starts a redis-server (in `dir`, to restart one on its AOF) and resolves once it accepts connections on its socket.
+ * `extra` are more server arguments (e.g. `--appendfsync always`).
+ */
+export async function startRedis(
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-redis-'))), extra: readonly string[] = [],
+): Promise<RedisServer> {
   const socket = path.join(dir, 'redis.sock');
   fs.rmSync(socket, { force: true });
   const child: ChildProcess = spawn('redis-server', [
     '--port', '0', '--unixsocket', socket, '--dir', dir, '--appendonly', 'yes', '--save', '',
-    '--maxmemory-policy', 'noeviction',
+    '--maxmemory-policy', 'noeviction', ...extra,
   ], { stdio: 'ignore' });
   await waitFor(`redis-server listening on ${socket}`, () => fs.existsSync(socket) || child.exitCode !== null, { timeoutMs: 10_000 });
   if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
