@@ -40,9 +40,17 @@ describe('cluster: nodes sharing one folder', { skip: redisSkip() }, () => {
       assert.equal(report.files.length, 120, 'a run reports every file of its batch');
       for (const f of report.files) assert.ok(f.outcome === 'processed' || f.outcome === 'unchanged', JSON.stringify(f));
     }
-    const runCommits = done.flatMap((r) => r.stderr.split('\n').filter((l) => l.includes('"processed →')));
+    const runCommits = done.flatMap((r, n) => r.stderr.split('\n').filter((l) => l.includes('"processed →'))
+      .map((l) => [`r${n + 1}`, (JSON.parse(l) as { path: string }).path] as [string, string]));
     await settleLogs(cluster, names.length - runCommits.length);
-    assert.equal(cluster.processed().length + runCommits.length, 120, 'each input committed exactly once');
+    // Who committed each input: its node's "processed" line, or a run report's line naming the node (a job result).
+    const committers = new Map<string, string[]>();
+    const claim = (node: string, path: string) => committers.set(path, [...(committers.get(path) ?? []), node]);
+    for (const [node, path] of [...cluster.processed(), ...runCommits]) claim(node, path);
+    for (const report of reports) {
+      for (const f of report.files) if (f.outcome === 'processed' && f.node && !committers.get(f.path)?.includes(f.node)) claim(f.node, f.path);
+    }
+    for (const n of names) assert.equal(committers.get(n)?.length, 1, `${n} committed exactly once (by ${committers.get(n)?.join(', ')})`);
   });
 });
 

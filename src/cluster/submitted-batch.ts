@@ -61,13 +61,16 @@ export class SubmittedBatch {
   async #look(job: Submitted, queues: BatchQueues, again: (job: Submitted) => void): Promise<FileReport | null | undefined> {
     const found = await queues.lookup(job.pipeline, job.id);
     if (found.state === 'completed') {
-      const result = found.result as { report?: FileReport | null; type?: string } | undefined;
-      if (result?.report) return result.report;
-      if (result?.type === 'skipped') return definitionDiffers(job, found.processedBy);
-      if (result?.type === 'changed') again(job);
+      const result = found.result as { report?: FileReport | null; type?: string } | null | undefined;
+      // No result: the job was removed and added again (a scan) between the state and the read; it runs again.
+      if (result?.type === undefined) return undefined;
+      if (result.report) return result.report;
+      if (result.type === 'skipped') return definitionDiffers(job, found.processedBy);
+      if (result.type === 'changed') again(job);
       return null;
     }
     if (found.state === 'failed') {
+      if (found.failedReason === undefined) return undefined; // Removed and added again, as above.
       return {
         pipeline: job.pipeline, path: job.relPath, outcome: 'failed', outputs: [],
         error: { code: 'JOB_FAILED', message: found.failedReason ?? 'the cluster queue gave up on this job' },
