@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { redisClient } from './redis-connection.js';
 import { SluiceError } from '../errors.js';
 import { deleteScript, putScript } from './redis-scripts.js';
 import type { AppendIntent, FileRecord, Finish, InputKey, PipelineCounts, StateStore } from './store.js';
@@ -27,13 +28,7 @@ export class RedisStore implements StateStore {
   constructor(url: string, prefix = 'sluice', options: RedisOptions | { client: Redis } = {}) {
     this.#url = url;
     this.#prefix = prefix;
-    if ('client' in options) this.#redis = options.client;
-    else {
-      const base: RedisOptions = { maxRetriesPerRequest: null, lazyConnect: false, ...options };
-      this.#redis = url.startsWith('unix://') ? new Redis({ ...base, path: url.slice('unix://'.length) }) : new Redis(url, base);
-      // Connection errors are retried by the client; without a listener they would crash the process.
-      this.#redis.on('error', () => {});
-    }
+    this.#redis = 'client' in options ? options.client : redisClient(url, { lazyConnect: false, ...options });
     this.#redis.defineCommand('sluicePut', { numberOfKeys: 0, lua: putScript });
     this.#redis.defineCommand('sluiceDelete', { numberOfKeys: 0, lua: deleteScript });
   }

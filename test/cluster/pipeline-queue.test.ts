@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { InputVersion } from '../../src/cluster/job-ids.js';
 import { jobIdOf } from '../../src/cluster/job-ids.js';
 import { PipelineQueue } from '../../src/cluster/pipeline-queue.js';
-import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
+import { clientOf, redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
 import { waitFor } from '../helpers/process.js';
 
 const version = (relPath: string, size = 1, mtimeMs = 1000): InputVersion => ({
@@ -32,7 +32,7 @@ describe('PipelineQueue (BullMQ): idempotent enqueue, one active job per path, s
 
   /** A node's queue of pipeline p (its own connection; a fresh prefix per test). */
   function node(prefix: string): PipelineQueue {
-    const redis = new Redis({ path: server.url.slice('unix://'.length), maxRetriesPerRequest: null });
+    const redis = clientOf(server);
     const queue = new PipelineQueue(redis, 'p', { prefix, lockMs: 2000 });
     open.push({ queue, redis });
     return queue;

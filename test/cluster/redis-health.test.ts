@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { checkRedis, compareVersions, redisHealth } from '../../src/cluster/redis-health.js';
 import { SluiceError } from '../../src/errors.js';
-import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
+import { redisPerSuite, redisSkip } from '../helpers/redis.js';
 
 describe('Redis health and the start-up guards of cluster mode', () => {
   test('versions compare by their dotted numbers', () => {
@@ -23,27 +22,18 @@ describe('Redis health and the start-up guards of cluster mode', () => {
   });
 
   describe('on a real redis-server', { skip: redisSkip() }, () => {
-    let server: RedisServer;
-    let redis: Redis;
-    before(async () => {
-      server = await startRedis();
-      redis = new Redis({ path: server.url.slice('unix://'.length) });
-    });
-    after(async () => {
-      redis.disconnect();
-      await server.stop();
-    });
+    const suite = redisPerSuite(before, after);
 
     test('reads version, policy, AOF and memory; an evicting policy set at runtime is refused', async () => {
-      const health = await redisHealth(redis);
+      const health = await redisHealth(suite.redis);
       assert.ok(compareVersions(health.version, '6.2.0') >= 0, health.version);
       assert.equal(health.maxmemoryPolicy, 'noeviction');
       assert.equal(health.aof, true);
       assert.ok(health.usedMemoryBytes > 0);
-      assert.deepEqual(checkRedis(health, server.url), []);
-      await redis.config('SET', 'maxmemory-policy', 'volatile-lru');
-      assert.throws(() => checkRedis({ ...health, maxmemoryPolicy: 'volatile-lru' }, server.url), /noeviction/);
-      assert.equal((await redisHealth(redis)).maxmemoryPolicy, 'volatile-lru');
+      assert.deepEqual(checkRedis(health, suite.server.url), []);
+      await suite.redis.config('SET', 'maxmemory-policy', 'volatile-lru');
+      assert.throws(() => checkRedis({ ...health, maxmemoryPolicy: 'volatile-lru' }, suite.server.url), /noeviction/);
+      assert.equal((await redisHealth(suite.redis)).maxmemoryPolicy, 'volatile-lru');
     });
   });
 });

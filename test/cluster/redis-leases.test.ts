@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { Redis } from 'ioredis';
 import { RedisLeases } from '../../src/cluster/redis-leases.js';
 import { track } from '../helpers/async.js';
-import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
+import { clientOf, redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
 
 // Cross-node leases on a real redis-server: each RedisLeases plays one node (its own connection).
 describe('RedisLeases (cross-node output leases with fencing)', { skip: redisSkip() }, () => {
@@ -26,7 +26,7 @@ describe('RedisLeases (cross-node output leases with fencing)', { skip: redisSki
 
   /** A node: its own connection, the test's own prefix. */
   function node(ttlMs = 1000, renewMs?: number): RedisLeases {
-    const redis = new Redis({ path: server.url.slice('unix://'.length), maxRetriesPerRequest: null });
+    const redis = clientOf(server);
     clients.push(redis);
     return new RedisLeases(redis, { ttlMs, prefix: `t${n}`, retryMs: 10, ...(renewMs === undefined ? {} : { renewMs }) });
   }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Sandbox, waitFor, type SluiceProcess, type StartOptions, type WaitOptions } from './process.js';
-import { startRedis, type RedisServer } from './redis.js';
+import { clientOf, startRedis, type RedisServer } from './redis.js';
 
 /** Short timings: a silent node loses its jobs and leases after 1.5 s; scanners list every 200 ms. */
 export const lockMs = 1500;
@@ -109,7 +109,7 @@ export class ClusterBox {
 
   /** A client of the test's Redis (closed by the caller). */
   client(): Redis {
-    return new Redis({ path: this.redis.url.slice('unix://'.length), maxRetriesPerRequest: null });
+    return clientOf(this.redis);
   }
 
   /** Stops every node (SIGTERM, then kill), then Redis, then removes the sandbox. */

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { waitFor } from './process.js';
 
 export interface RedisServer {
@@ -61,6 +62,36 @@ export async function startRedis(
         clearTimeout(killer);
       }
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A client of a test server (`maxRetriesPerRequest: null`, as BullMQ needs); the caller disconnects it. */
+export function clientOf(server: Pick<RedisServer, 'url'>): Redis {
+  return new Redis({ path: server.url.slice('unix://'.length), maxRetriesPerRequest: null });
+}
+
+/**
+ * One redis-server and one client for a describe block: started in `before`, stopped in `after`. Read them inside the
+ * tests (the getters throw before `before` ran).
+ */
+export function redisPerSuite(before: (fn: () => Promise<void>) => void, after: (fn: () => Promise<void>) => void): { readonly server: RedisServer; readonly redis: Redis } {
+  let server: RedisServer | null = null;
+  let redis: Redis | null = null;
+  before(async () => {
+    server = await startRedis();
+    redis = clientOf(server);
+  });
+  after(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get redis() {
+      return redis!;
     },
   };
 }

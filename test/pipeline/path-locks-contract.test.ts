@@ -5,7 +5,7 @@ import { ClusterLocks } from '../../src/cluster/cluster-locks.js';
 import { RedisLeases } from '../../src/cluster/redis-leases.js';
 import { KeyedLock } from '../../src/core/keyed-lock.js';
 import type { PathLocks } from '../../src/pipeline/path-locks.js';
-import { redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
+import { clientOf, redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
@@ -70,7 +70,7 @@ let server: RedisServer | null = null;
 const clients: Redis[] = [];
 const skip = redisSkip();
 function clusterLocks(ttlMs = 2000): ClusterLocks {
-  const redis = new Redis({ path: server!.url.slice('unix://'.length), maxRetriesPerRequest: null });
+  const redis = clientOf(server!);
   clients.push(redis);
   return new ClusterLocks(new RedisLeases(redis, { ttlMs, prefix: 't', retryMs: 10 }), Math.floor(ttlMs / 3));
 }
