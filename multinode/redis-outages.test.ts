@@ -33,7 +33,7 @@ describe('cluster: Redis restarts, loses its data, or is not there', { skip: red
 
   it('kill -9 of redis-server mid-flood, restarted on its AOF: nodes reconnect (healthz 503 meanwhile), nothing is lost', async () => {
     cluster = await ClusterBox.create({ pipeline: { onSuccess: { moveTo: './done' } } });
-    const watched = cluster.start('n1', { config: cluster.configFor('n1', { extra: { metrics: { port: 0 } } }) });
+    const watched = cluster.start('n1', { config: cluster.configFor('n1', { extra: { http: { port: 0 } } }) });
     cluster.start('n2');
     await cluster.ready();
     const names = cluster.inputs(300);

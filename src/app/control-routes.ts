@@ -10,6 +10,8 @@ export interface RoutesOptions {
   readonly runtime: Runtime;
   readonly stats: LiveStats;
   readonly metricsUrl: string | null;
+  /** The dashboard's address, or null without an `http:` listener. */
+  readonly dashboardUrl: string | null;
 }
 
 /** The control socket's routes: status, one file's live state, and clearing a failure for `sluice retry`. */
@@ -18,6 +20,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
     'GET /status': () => {
       const body: DaemonStatus = {
         running: true, pid: process.pid, stateDir: o.runtime.config.stateDir, config: o.runtime.config.file, metrics: o.metricsUrl,
+        dashboard: o.dashboardUrl,
         ...o.stats.snapshot(),
       };
       return { status: 200, body };
@@ -42,7 +45,7 @@ export function controlRoutes(o: RoutesOptions): Routes {
 }
 
 /** What the daemon holds of one input now: settling, queued (with its position) or running (with its stage); or null. */
-function liveFile(o: RoutesOptions, pipeline: string, relPath: string): LiveFile | null {
+export function liveFile(o: Pick<RoutesOptions, 'runtime' | 'stats'>, pipeline: string, relPath: string): LiveFile | null {
   const intake = o.runtime.engine.intake;
   const entry = intake.lookup(pipeline, relPath);
   if (!entry) return null;

@@ -1,11 +1,10 @@
 import type { ResolvedConfig } from '../config/resolved.js';
 import { ControlServer } from '../control/server.js';
-import { HttpService, type Routes } from '../control/http-service.js';
-import { SluiceError } from '../errors.js';
+import { Activity } from '../observability/activity.js';
 import type { EventBus } from '../observability/events.js';
-import { Metrics } from '../observability/metrics.js';
 import { LiveStats } from '../observability/stats.js';
 import { controlRoutes } from './control-routes.js';
+import { openHttp, type OpenedHttp } from './open-http.js';
 import type { Runtime } from './runtime.js';
 
 export interface OperatorServicesOptions {
@@ -17,24 +16,22 @@ export interface OperatorServicesOptions {
 }
 
 /**
- * What a daemon offers operators: live stats, the control socket (status, explain, retry) and, when configured,
- * Prometheus `/metrics` and `/healthz`. Started while holding the instance lock; closed before releasing it.
+ * What a daemon offers operators: live stats, the control socket (status, explain, retry) and, when configured, the
+ * HTTP listener (the dashboard and its API, Prometheus `/metrics`, `/healthz`). Started while holding the instance lock; closed before releasing it.
  */
 export class OperatorServices {
   readonly stats: LiveStats;
-  readonly #registry: Metrics | null;
+  readonly #activity: Activity;
+  readonly #http: OpenedHttp | null;
   readonly #control: ControlServer | null;
-  readonly #metrics: HttpService | null;
   readonly #unsubscribe: () => void;
   #closing: Promise<void> | null = null;
 
-  private constructor(
-    stats: LiveStats, registry: Metrics | null, control: ControlServer | null, metrics: HttpService | null, unsubscribe: () => void,
-  ) {
+  private constructor(stats: LiveStats, activity: Activity, http: OpenedHttp | null, control: ControlServer | null, unsubscribe: () => void) {
     this.stats = stats;
-    this.#registry = registry;
+    this.#activity = activity;
+    this.#http = http;
     this.#control = control;
-    this.#metrics = metrics;
     this.#unsubscribe = unsubscribe;
   }
 
@@ -44,37 +41,28 @@ export class OperatorServices {
     const stats = new LiveStats(config.pipelines, {
       state: o.state, queues: () => runtime.engine.queues(), files: () => runtime.engine.intake.entries(),
     });
-    const unsubscribe = [events.on(stats.listener)];
-    let metrics: HttpService | null = null;
-    let registry: Metrics | null = null;
-    let metricsUrl: string | null = null;
+    const activity = new Activity(config.pipelines.map((p) => p.name));
+    const unsubscribe = [events.on(stats.listener), events.on(activity.listener)];
+    let http: OpenedHttp | null = null;
     try {
-      if (config.metrics) {
-        const prom = (registry = new Metrics(config.pipelines.map((p) => p.name), stats, runtime.cluster));
-        unsubscribe.push(events.on(prom.listener));
-        metrics = await listenMetrics(config.metrics, {
-          'GET /metrics': async () => ({ status: 200, body: await prom.registry.metrics(), type: prom.registry.contentType }),
-          'GET /healthz': () => {
-            if (o.state() !== 'running') return { status: 503, body: `${o.state()}\n` };
-            const problem = runtime.unhealthy();
-            return problem === null ? { status: 200, body: 'ok\n' } : { status: 503, body: `degraded: ${problem}\n` };
-          },
-        });
-        const host = config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host;
-        metricsUrl = `http://${host}:${metrics.port}/metrics`;
-        events.emit({ type: 'listening', what: 'metrics', address: metricsUrl });
+      if (config.http) {
+        http = await openHttp({ config, events, runtime, stats, activity, state: o.state }, config.http);
+        unsubscribe.push(http.unsubscribe);
+        events.emit({ type: 'listening', what: 'metrics', address: http.metricsUrl });
+        events.emit({ type: 'listening', what: 'dashboard', address: http.dashboardUrl });
       }
       let control: ControlServer | null = null;
       try {
-        control = await ControlServer.listen(config.stateDir, controlRoutes({ runtime, stats, metricsUrl }));
+        const urls = { metricsUrl: http?.metricsUrl ?? null, dashboardUrl: http?.dashboardUrl ?? null };
+        control = await ControlServer.listen(config.stateDir, controlRoutes({ runtime, stats, ...urls }));
         events.emit({ type: 'listening', what: 'control', address: control.path });
       } catch (err) {
         // Files are still processed; only status, explain's live part and retry's coordination are missing.
         events.emit({ type: 'warning', code: 'CONTROL_UNAVAILABLE', message: `${(err as Error).message}; sluice status will not see this daemon` });
       }
-      return new OperatorServices(stats, registry, control, metrics, () => unsubscribe.forEach((u) => u()));
+      return new OperatorServices(stats, activity, http, control, () => unsubscribe.forEach((u) => u()));
     } catch (err) {
-      await metrics?.close();
+      await http?.listener.close();
       unsubscribe.forEach((u) => u());
       throw err;
     }
@@ -83,25 +71,16 @@ export class OperatorServices {
   /** Follows a reloaded config (the control routes read the runtime's config and engine themselves). */
   reconfigure(config: ResolvedConfig): void {
     this.stats.reconfigure(config.pipelines);
-    this.#registry?.reconfigure(config.pipelines.map((p) => p.name));
+    this.#activity.reconfigure(config.pipelines.map((p) => p.name));
+    this.#http?.registry.reconfigure(config.pipelines.map((p) => p.name));
   }
 
-  /** Stops the control socket (removing it) and the metrics server. Idempotent. */
+  /** Stops the control socket (removing it) and the HTTP listener. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#unsubscribe();
-      await Promise.all([this.#control?.close(), this.#metrics?.close()]);
+      await Promise.all([this.#control?.close(), this.#http?.listener.close()]);
     })();
     return this.#closing;
-  }
-}
-
-async function listenMetrics(at: { readonly host: string; readonly port: number }, routes: Routes): Promise<HttpService> {
-  try {
-    return await HttpService.listen(at, routes);
-  } catch (err) {
-    throw new SluiceError('METRICS_UNAVAILABLE',
-      `cannot serve metrics on ${at.host}:${at.port} (${(err as Error).message}); choose another metrics.port, or 0 for any free one`,
-      { kind: 'fatal', cause: err });
   }
 }

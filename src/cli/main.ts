@@ -1,10 +1,9 @@
-import fs from 'node:fs';
+import { version } from '../version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, SluiceError, describe } from '../errors.js';
 import type { GlobalOptions } from './session.js';
 import { flushOut, guardStdout } from './stdout.js';
 
-const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Each command's module is loaded when it runs: `run` never loads the watcher, the metrics or the control server. */
 function program(setExit: (code: number) => void): Command {

@@ -60,7 +60,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
     queue: { capacity: raw.queue.capacity },
     rescanIntervalMs: raw.rescanIntervalMs,
     shutdownGraceMs: raw.shutdownGraceMs,
-    metrics: raw.metrics,
+    http: raw.http,
     cluster,
     pipelines: withExcludedDirs(pipelines, stateDir),
   };

@@ -9,7 +9,7 @@ export function plainConfig(config: ResolvedConfig): Record<string, unknown> {
     queue: config.queue,
     rescanIntervalMs: config.rescanIntervalMs,
     shutdownGraceMs: config.shutdownGraceMs,
-    metrics: config.metrics,
+    http: config.http && { ...config.http, token: config.http.token === null ? null : '(set)' },
     cluster: config.cluster,
     pipelines: config.pipelines.map((p) => ({
       name: p.name,

@@ -61,11 +61,23 @@ export interface ResolvedConfig {
   readonly queue: { readonly capacity: number };
   readonly rescanIntervalMs: number;
   readonly shutdownGraceMs: number;
-  /** Where `/metrics` and `/healthz` are served; null when off. Port 0 picks a free port. */
-  readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** Where the dashboard, its API, `/metrics` and `/healthz` are served; null when off. Port 0 picks a free port. */
+  readonly http: HttpSettings | null;
   /** Cluster mode; null: one node on SQLite. */
   readonly cluster: ClusterSettings | null;
   readonly pipelines: readonly ResolvedPipeline[];
+}
+
+/** The `http:` block. */
+export interface HttpSettings {
+  readonly host: string;
+  readonly port: number;
+  /** Required unless `host` is loopback; every request but `/healthz` must then carry it (bearer or session cookie). */
+  readonly token: string | null;
+  /** Retry from the page and `POST /api/retry`; read-only when false. */
+  readonly actions: boolean;
+  /** Host names requests may name besides the listener's own address and localhost. */
+  readonly allowedHosts: readonly string[];
 }
 
 /** The `cluster:` block, resolved: `node` is always set (the host name and pid when the config leaves it null). */

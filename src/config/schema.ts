@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpSchema } from './http-schema.js';
 
 /**
  * The ONE config schema: every key, its type, its default and its refusals. Unknown keys are refused everywhere.
@@ -82,12 +83,18 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   rescanIntervalMs: ms(300_000),
   shutdownGraceMs: ms(30_000),
-  /** Prometheus `/metrics` and `/healthz` over HTTP; off (null) by default. */
-  metrics: z.strictObject({
-    host: z.string({ error: 'expected a host name or address' }).min(1).default('127.0.0.1'),
-    port: z.number({ error: 'expected a TCP port (0 picks a free one)' }).int('expected a whole port number')
-      .min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535'),
-  }, { error: 'expected { host, port } or null' }).nullable().default(null),
+  /** The HTTP listener: the dashboard at `/`, its API, `/metrics` and `/healthz`; off (null) by default. */
+  http: httpSchema,
+  /** Renamed to `http` (with the dashboard): refused, naming the new key. */
+  metrics: z.unknown().optional().superRefine((value, ctx) => {
+    if (value !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the metrics: key was renamed to http: (it also serves the dashboard now); write http: { host: 127.0.0.1, port: 9464 } ' +
+          'instead of metrics: { … }, or remove the key to serve nothing',
+      });
+    }
+  }),
   /** Cluster mode (see README, Running a cluster): null is one node with SQLite. */
   cluster: z.strictObject({
     redis: z.string({ error: 'expected a Redis URL: redis://host:6379/0 or unix:///path/redis.sock' })

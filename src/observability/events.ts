@@ -48,7 +48,7 @@ export type EngineEvent =
   | { type: 'cluster'; level: 'info' | 'warn'; code: string; message: string }
   | { type: 'draining'; inFlight: number; graceMs: number }
   | { type: 'aborted'; pipeline: string; path: string }
-  | { type: 'listening'; what: 'control' | 'metrics'; address: string };
+  | { type: 'listening'; what: 'control' | 'metrics' | 'dashboard'; address: string };
 
 export type EventListener = (event: EngineEvent) => void;
 

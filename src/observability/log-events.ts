@@ -1,11 +1,11 @@
 import type { EngineEvent } from './events.js';
 import type { Logger } from './logger.js';
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
-type Line = [Level, string, Record<string, unknown>?];
+export type Level = 'error' | 'warn' | 'info' | 'debug';
+export type Line = [Level, string, Record<string, unknown>?];
 
 /** The log line for each engine event; file lifecycle steps are debug, outcomes info and above. */
-function lineFor(e: EngineEvent): Line | null {
+export function logLineFor(e: EngineEvent): Line | null {
   switch (e.type) {
     case 'seen': return ['debug', `seen via ${e.via}`];
     case 'settling': return ['debug', `settling, eligible in ${e.waitMs} ms`];
@@ -43,7 +43,7 @@ function lineFor(e: EngineEvent): Line | null {
     case 'cluster': return [e.level, e.message, { code: e.code }];
     case 'draining': return [e.inFlight > 0 ? 'info' : 'debug', `stopping: ${e.inFlight} job(s) in flight, waiting up to ${e.graceMs} ms`];
     case 'aborted': return ['warn', 'aborted by shutdown; the input is left for next time'];
-    case 'listening': return [e.what === 'metrics' ? 'info' : 'debug', `${e.what} listening on ${e.address}`];
+    case 'listening': return [e.what === 'control' ? 'debug' : 'info', `${e.what} listening on ${e.address}`];
   }
 }
 
@@ -53,7 +53,7 @@ export function logEvents(logger: Logger): (event: EngineEvent) => void {
   return (event) => {
     // The file lifecycle's debug steps are most events: skip building their lines unless debug is on.
     if (debug.has(event.type) && !logger.isLevelEnabled('debug')) return;
-    const line = lineFor(event);
+    const line = logLineFor(event);
     if (line === null) return;
     const [level, message, fields] = line;
     if (!logger.isLevelEnabled(level)) return;

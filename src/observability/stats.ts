@@ -22,6 +22,8 @@ export interface InFlightJob {
   readonly path: string;
   /** The stage running (its `use`), `commit`, or `retry-wait` during a backoff. */
   readonly stage: string;
+  /** 0-based: which of the pipeline's stages; the stage count during commit. */
+  readonly stageIndex: number;
   /** Waiting for a worker of that stage (its concurrency is used up). */
   readonly waiting: boolean;
   readonly attempt: number;
@@ -173,6 +175,6 @@ export class LiveStats {
 }
 
 function inFlight(job: Job, now: number): InFlightJob {
-  const { pipeline, path, stage, waiting, attempt } = job;
-  return { pipeline, path, stage, waiting, attempt, ageMs: Math.max(0, now - job.startedAt) };
+  const { pipeline, path, stage, stageIndex, waiting, attempt } = job;
+  return { pipeline, path, stage, stageIndex, waiting, attempt, ageMs: Math.max(0, now - job.startedAt) };
 }

@@ -83,16 +83,26 @@ export interface Explanation {
 
 const maxProducers = 20;
 
-/** Explains what sluice did, does or would do with `target` (absolute, or relative to cwd). */
-export async function explain(config: ResolvedConfig, target: string, cwd = process.cwd()): Promise<Explanation> {
+/** Where explain reads from inside a running daemon: its own store and what its engine holds now. */
+export interface ExplainSources {
+  readonly store: StateStore;
+  live(pipeline: string, relPath: string): LiveFile | null;
+}
+
+/**
+ * Explains what sluice did, does or would do with `target` (absolute, or relative to cwd). From outside a daemon it
+ * opens the store read-only and asks a running daemon for the live part; a daemon passes its own `sources`.
+ */
+export async function explain(config: ResolvedConfig, target: string, cwd = process.cwd(), sources?: ExplainSources): Promise<Explanation> {
   const abs = path.resolve(cwd, target);
-  const store = await openStoreReadOnly(config);
+  const store = sources?.store ?? (await openStoreReadOnly(config));
   try {
-    const daemon = (await controlRequest(config.stateDir, 'GET', '/status').catch(() => null)) !== null;
+    const daemon = sources !== undefined || (await controlRequest(config.stateDir, 'GET', '/status').catch(() => null)) !== null;
     const inputs: AsInput[] = [];
     for (const p of config.pipelines) {
       const input = await asInput(p, abs, store);
-      const live = daemon && input.matches ? await liveState(config.stateDir, p.name, input.relPath!) : null;
+      const live = !daemon || !input.matches ? null
+        : sources ? sources.live(p.name, input.relPath!) : await liveState(config.stateDir, p.name, input.relPath!);
       inputs.push(live ? { ...input, live, state: live.state } : input);
     }
     const byName = new Map(config.pipelines.map((p) => [p.name, p]));
@@ -105,7 +115,7 @@ export async function explain(config: ResolvedConfig, target: string, cwd = proc
     });
     return { path: abs, exists: fs.existsSync(abs), daemon, inputs, outputOf, moved: await asMoved(config, abs, store) };
   } finally {
-    await store.close();
+    if (!sources) await store.close();
   }
 }
 

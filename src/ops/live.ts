@@ -9,6 +9,8 @@ export type DaemonStatus = ReturnType<LiveStats['snapshot']> & {
   readonly stateDir: string;
   readonly config: string | null;
   readonly metrics: string | null;
+  /** The dashboard's address (`http:`), or null. */
+  readonly dashboard: string | null;
 };
 
 /** What a running daemon knows about one (pipeline, input): `GET /file?pipeline=…&path=…`; null when it holds none. */

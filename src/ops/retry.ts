@@ -104,7 +104,7 @@ async function retryInCluster(config: ResolvedConfig, items: readonly RetryItem[
 }
 
 /** The input's ready marker (input.marker), moved to quarantine with it, goes back after it: the input is whole first. */
-async function moveMarkerBack(config: ResolvedConfig, item: RetryItem): Promise<void> {
+export async function moveMarkerBack(config: ResolvedConfig, item: RetryItem): Promise<void> {
   const p = config.pipelines.find((c) => c.name === item.pipeline);
   const marker = p && readyMarkerOf(p);
   if (!p || !marker || marker.folder || p.onFailure.kind !== 'move') return;
@@ -130,7 +130,7 @@ async function quarantinedAt(config: ResolvedConfig, abs: string, store: StateSt
       if (dir === p.onFailure.dir && relPath.endsWith(sidecarSuffix) && lstat(abs.slice(0, -sidecarSuffix.length))?.isFile()) {
         relPath = relPath.slice(0, -sidecarSuffix.length);
       }
-      candidates.push(item(p, p.onFailure.dir, relPath));
+      candidates.push(quarantineItem(p, p.onFailure.dir, relPath));
     }
   }
   for (const c of candidates) {
@@ -147,14 +147,15 @@ async function quarantinedAll(config: ResolvedConfig): Promise<RetryItem[]> {
   for (const p of config.pipelines) {
     if (p.onFailure.kind !== 'move' || !fs.existsSync(p.onFailure.dir)) continue;
     for await (const rel of scan(p.onFailure.dir, sidecars)) {
-      const candidate = item(p, p.onFailure.dir, rel.slice(0, -sidecarSuffix.length));
+      const candidate = quarantineItem(p, p.onFailure.dir, rel.slice(0, -sidecarSuffix.length));
       if (sidecarPipeline(candidate.sidecar) === p.name && lstat(candidate.quarantined)?.isFile()) found.push(candidate);
     }
   }
   return found;
 }
 
-function item(p: ResolvedPipeline, failedDir: string, relPath: string): RetryItem {
+/** The quarantined input `relPath` of `p` in `failedDir`, with its sidecar and the input path it goes back to. */
+export function quarantineItem(p: ResolvedPipeline, failedDir: string, relPath: string): RetryItem {
   const quarantined = path.join(failedDir, relPath);
   return { pipeline: p.name, relPath, quarantined, sidecar: `${quarantined}${sidecarSuffix}`, input: path.join(p.input.dir, relPath) };
 }

@@ -69,6 +69,11 @@ export class MemoryStore implements StateStore {
       .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
   }
 
+  async failures(limit: number): Promise<FileRecord[]> {
+    return [...this.#files.values()].filter((r) => r.status === 'failed')
+      .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+  }
+
   async close(): Promise<void> {}
 
   #put(record: FileRecord): void {

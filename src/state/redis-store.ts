@@ -6,6 +6,8 @@ import type { AppendIntent, FileRecord, Finish, InputKey, PipelineCounts, StateS
 
 /** Most keys read per SSCAN / HSCAN step of the pending lists. */
 const scanCount = 500;
+/** Most failed records read for one failures() call (a set has no order: newest first is sorted here). */
+const maxFailuresRead = 20_000;
 
 /**
  * A StateStore on Redis (the shared store of cluster mode; see redis-scripts.ts for the layout). Each writing call is
@@ -112,6 +114,21 @@ export class RedisStore implements StateStore {
   async producersOf(output: string, limit: number): Promise<FileRecord[]> {
     const members = await this.#guard(() => this.#redis.smembers(this.#key('out', output)));
     const records = await this.#existing(members);
+    return records.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+  }
+
+  async failures(limit: number): Promise<FileRecord[]> {
+    const pipelines = await this.#guard(() => this.#redis.smembers(this.#key('pipelines')));
+    const found: InputKey[] = [];
+    for (const pipeline of pipelines) {
+      let cursor = '0';
+      do {
+        const [next, paths] = await this.#guard(() => this.#redis.sscan(this.#key('failed', pipeline), cursor, 'COUNT', scanCount));
+        for (const relPath of paths) if (found.length < maxFailuresRead) found.push({ pipeline, relPath });
+        cursor = next;
+      } while (cursor !== '0' && found.length < maxFailuresRead);
+    }
+    const records = (await this.#records(found)).filter((r): r is FileRecord => r?.status === 'failed');
     return records.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
   }
 

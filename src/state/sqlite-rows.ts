@@ -19,6 +19,7 @@ export const addedColumns = [['error_class', 'text'], ['finish', 'text']] as con
 export const indexes = `
 create index if not exists files_pending on files (pipeline, rel_path) where disposed = 0;
 create index if not exists files_finish on files (pipeline, rel_path) where finish is not null;
+create index if not exists files_failed on files (updated_at) where status = 'failed';
 `;
 
 export interface Row {

@@ -87,6 +87,7 @@ export class SqliteStore implements StateStore {
       // No index: outputs is a JSON list and explain is rare; a full scan of a million rows takes about a second.
       producers: db.prepare<[string, number], Row>(`select * from files where exists
         (select 1 from json_each(files.outputs) where value = ?) order by updated_at desc limit ?`),
+      failures: db.prepare<[number], Row>("select * from files where status = 'failed' order by updated_at desc limit ?"),
     };
   }
 
@@ -151,6 +152,10 @@ export class SqliteStore implements StateStore {
 
   async producersOf(output: string, limit: number): Promise<FileRecord[]> {
     return this.#guard(() => this.#stmts.producers.all(output, limit)).map(fromRow);
+  }
+
+  async failures(limit: number): Promise<FileRecord[]> {
+    return this.#guard(() => this.#stmts.failures.all(limit)).map(fromRow);
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,8 @@ export interface StateStore {
   counts(): Promise<PipelineCounts[]>;
   /** The records (at most `limit`, newest first) that list `output` among their outputs: a scan, for `explain`. */
   producersOf(output: string, limit: number): Promise<FileRecord[]>;
+  /** Up to `limit` failed records, newest first (the dashboard's failures list; callers cache it). */
+  failures(limit: number): Promise<FileRecord[]>;
   /** Idempotent. */
   close(): Promise<void>;
 }

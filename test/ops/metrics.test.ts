@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { debugJson, pipeline, Sandbox, shStage, waitFor } from '../helpers/process.js';
 import { cliJson, get, metricsUrl, parsePrometheus, sample } from './helpers.js';
 
-// Prometheus /metrics and /healthz when `metrics:` is configured.
+// Prometheus /metrics and /healthz when `http:` is configured.
 describe('metrics and healthz', () => {
   let box: Sandbox;
   beforeEach(() => {
@@ -22,7 +22,7 @@ describe('metrics and healthz', () => {
 
   test('/metrics in Prometheus text format, with counters and histograms that move', async () => {
     const config = box.config({
-      metrics: { port: 0 },
+      http: { port: 0 },
       pipelines: [pipeline({ stages: [shStage('case "$1" in *bad*) exit 3;; esac; cp "$1" "$2"')] })],
     });
     const sluice = box.start(['watch', '-c', config, ...debugJson]);
@@ -64,7 +64,7 @@ describe('metrics and healthz', () => {
   test('/healthz is 200 while running and 503 while draining', async () => {
     box.write('hold.flag', '');
     const config = box.config({
-      metrics: { host: '127.0.0.1', port: 0 }, shutdownGraceMs: 60_000,
+      http: { host: '127.0.0.1', port: 0 }, shutdownGraceMs: 60_000,
       pipelines: [pipeline({ stages: [shStage('while [ -e hold.flag ]; do sleep 0.05; done; cp "$1" "$2"')] })],
     });
     const sluice = box.start(['watch', '-c', config, ...debugJson]);
@@ -85,12 +85,12 @@ describe('metrics and healthz', () => {
   });
 
   test('a metrics port in use stops the daemon at start-up with a clear message', async () => {
-    const first = box.start(['watch', '-c', box.config({ metrics: { port: 0 }, stateDir: './s1', pipelines: [pipeline()] }, 'one.json'), ...debugJson]);
+    const first = box.start(['watch', '-c', box.config({ http: { port: 0 }, stateDir: './s1', pipelines: [pipeline()] }, 'one.json'), ...debugJson]);
     await first.ready();
     const port = new URL(await metricsUrl(first)).port;
-    const second = await box.run(['watch', '-c', box.config({ metrics: { port: Number(port) }, stateDir: './s2', pipelines: [pipeline({ input: { dir: './in2' } })] }, 'two.json')]);
+    const second = await box.run(['watch', '-c', box.config({ http: { port: Number(port) }, stateDir: './s2', pipelines: [pipeline({ input: { dir: './in2' } })] }, 'two.json')]);
     assert.equal(second.code, 1);
-    assert.match(second.stderr, /cannot serve metrics on 127\.0\.0\.1:\d+/);
+    assert.match(second.stderr, /cannot serve the dashboard and metrics on 127\.0\.0\.1:\d+/);
     assert.doesNotMatch(second.stderr, /\n\s+at /);
   });
 });

@@ -142,5 +142,21 @@ for (const [name, make] of implementations) {
         await done();
       }
     });
+
+    test('failures lists failed records only, newest first, bounded; a retried (deleted) one leaves the list', async () => {
+      const { store, done } = make();
+      try {
+        const failed = (rel: string, updatedAt: number) =>
+          record(rel, { status: 'failed', updatedAt, error: { code: 'E', message: 'bad' }, outputs: [] });
+        await store.putAll([failed('a', 1), record('ok', { updatedAt: 5 }), failed('b', 3), failed('c', 2)]);
+        assert.deepEqual((await store.failures(10)).map((r) => r.relPath), ['b', 'c', 'a']);
+        assert.deepEqual((await store.failures(2)).map((r) => r.relPath), ['b', 'c']);
+        await store.delete('p', 'b');
+        await store.put(record('c', { updatedAt: 6 }));
+        assert.deepEqual((await store.failures(10)).map((r) => r.relPath), ['a']);
+      } finally {
+        await done();
+      }
+    });
   });
 }
