@@ -39,6 +39,9 @@ export function controlRoutes(o: RoutesOptions): Routes {
       const record = await o.runtime.store.get(pipeline, path);
       const cleared = record?.status === 'failed';
       if (cleared) await o.runtime.store.delete(pipeline, path);
+      // An input kept in place changes nothing the watcher sees: hand it to the engine (a moved-back one arrives anyway).
+      const p = o.runtime.config.pipelines.find((c) => c.name === pipeline);
+      if (cleared && p) o.runtime.engine.intake.hint(p, path);
       return { status: 200, body: { cleared } };
     },
   };

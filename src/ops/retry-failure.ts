@@ -4,7 +4,8 @@ import { isFileSync, lstatOrNull } from '../fs/exists.js';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import type { InputKey, StateStore } from '../state/store.js';
 import { moveBack } from './move-back.js';
-import { moveMarkerBack, quarantineItem } from './retry.js';
+import { moveMarkerBack } from './retry.js';
+import { quarantineItem } from './retry-item.js';
 
 export type RetryOutcome = { readonly retried: true } | { readonly retried: false; readonly reason: string };
 

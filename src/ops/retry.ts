@@ -10,18 +10,9 @@ import { SqliteStore } from '../state/sqlite-store.js';
 import type { StateStore } from '../state/store.js';
 import { scan } from '../watch/scanner.js';
 import { readyMarkerOf } from '../watch/ready-marker.js';
+import { keptFailureAt, keptFailuresAll } from './kept-failures.js';
 import { moveBack } from './move-back.js';
-
-const sidecarSuffix = '.error.json';
-
-/** A quarantined input: in its pipeline's onFailure.moveTo folder, with its sidecar, going back to `input`. */
-export interface RetryItem {
-  readonly pipeline: string;
-  readonly relPath: string;
-  readonly quarantined: string;
-  readonly sidecar: string;
-  readonly input: string;
-}
+import { quarantineItem, sidecarSuffix, type QuarantinedItem, type RetryItem } from './retry-item.js';
 
 export interface RetryPlan {
   readonly items: readonly RetryItem[];
@@ -35,15 +26,16 @@ export async function planRetry(config: ResolvedConfig, targets: readonly string
   const items = new Map<string, RetryItem>();
   const problems: string[] = [];
   try {
-    const found = all ? await quarantinedAll(config) : [];
+    const found = all ? [...await quarantinedAll(config), ...await keptFailuresAll(config, store)] : [];
     for (const target of targets) {
-      const item = await quarantinedAt(config, path.resolve(cwd, target), store);
+      const abs = path.resolve(cwd, target);
+      const item = (await quarantinedAt(config, abs, store)) ?? (await keptFailureAt(config, abs, store));
       if (item) found.push(item);
-      else problems.push(`${target} is not a quarantined input: no onFailure.moveTo folder holds it with its ${sidecarSuffix} sidecar or a recorded failure`);
+      else problems.push(`${target} is not a quarantined input (no onFailure.moveTo folder holds it with its ${sidecarSuffix} sidecar) nor a failed input kept in place (no failure is recorded for it)`);
     }
     for (const item of found) {
       if (items.has(item.quarantined)) continue;
-      if (lstat(item.input) !== null) problems.push(`refusing to retry ${item.quarantined}: its input ${item.input} exists again (remove or rename it first)`);
+      if (!item.kept && lstat(item.input) !== null) problems.push(`refusing to retry ${item.quarantined}: its input ${item.input} exists again (remove or rename it first)`);
       items.set(item.quarantined, item);
     }
   } finally {
@@ -71,9 +63,7 @@ export async function retry(config: ResolvedConfig, items: readonly RetryItem[],
         store ??= new SqliteStore(config.stateDir);
         if ((await store.get(item.pipeline, item.relPath))?.status === 'failed') await store.delete(item.pipeline, item.relPath);
       }
-      await moveBack(item.quarantined, item.input);
-      await moveMarkerBack(config, item);
-      fs.rmSync(item.sidecar, { force: true });
+      await putBack(config, item);
       done(item);
     }
   } finally {
@@ -92,15 +82,21 @@ async function retryInCluster(config: ResolvedConfig, items: readonly RetryItem[
   try {
     for (const item of items) {
       if ((await store.get(item.pipeline, item.relPath))?.status === 'failed') await store.delete(item.pipeline, item.relPath);
-      await moveBack(item.quarantined, item.input);
-      await moveMarkerBack(config, item);
-      fs.rmSync(item.sidecar, { force: true });
+      await putBack(config, item);
       await submit.input(item.pipeline, item.relPath, fingerprintOf(fs.lstatSync(item.input)));
       done(item);
     }
   } finally {
     await Promise.all([store.close(), submit.close()]);
   }
+}
+
+/** A quarantined input goes back to its input folder, its ready marker after it, then its sidecar goes; a kept one stays. */
+async function putBack(config: ResolvedConfig, item: RetryItem): Promise<void> {
+  if (item.kept) return;
+  await moveBack(item.quarantined, item.input);
+  await moveMarkerBack(config, item);
+  fs.rmSync(item.sidecar!, { force: true });
 }
 
 /** The input's ready marker (input.marker), moved to quarantine with it, goes back after it: the input is whole first. */
@@ -121,7 +117,7 @@ export async function moveMarkerBack(config: ResolvedConfig, item: RetryItem): P
 
 /** The quarantined input a path names, if it names one. */
 async function quarantinedAt(config: ResolvedConfig, abs: string, store: StateStore): Promise<RetryItem | null> {
-  const candidates: RetryItem[] = [];
+  const candidates: QuarantinedItem[] = [];
   for (const p of config.pipelines) {
     if (p.onFailure.kind !== 'move') continue;
     for (const dir of [p.onFailure.dir, p.input.dir]) {
@@ -154,11 +150,6 @@ async function quarantinedAll(config: ResolvedConfig): Promise<RetryItem[]> {
   return found;
 }
 
-/** The quarantined input `relPath` of `p` in `failedDir`, with its sidecar and the input path it goes back to. */
-export function quarantineItem(p: ResolvedPipeline, failedDir: string, relPath: string): RetryItem {
-  const quarantined = path.join(failedDir, relPath);
-  return { pipeline: p.name, relPath, quarantined, sidecar: `${quarantined}${sidecarSuffix}`, input: path.join(p.input.dir, relPath) };
-}
 
 /** The pipeline a sidecar names; null when it cannot be read. */
 function sidecarPipeline(file: string): string | null {

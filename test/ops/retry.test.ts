@@ -100,3 +100,35 @@ describe('sluice retry', () => {
     await waitFor('e.txt quarantined again', () => box.read('failed/e.txt') && box.read('failed/e.txt.error.json'));
   });
 });
+
+// onFailure: keep leaves a failed input in place: retry clears its failure so it is processed again as it is.
+describe('sluice retry of inputs kept in place', () => {
+  let box: Sandbox;
+  let config: string;
+  beforeEach(() => {
+    box = Sandbox.create();
+    config = box.config({ pipelines: [pipeline({ stages: [shStage('if [ -e fail.flag ]; then echo refused >&2; exit 3; fi; cp "$1" "$2"')] })] });
+  });
+  afterEach(async () => {
+    await box.dispose();
+  });
+
+  test('the running daemon processes a retried kept input at once; --all finds the others', async () => {
+    box.write('fail.flag', '');
+    for (const name of ['k.txt', 'l.txt']) box.write(`inbox/${name}`, name);
+    const sluice = box.start(['watch', '-c', config, ...debugJson]);
+    await sluice.ready();
+    for (const name of ['k.txt', 'l.txt']) await sluice.waitForLog(`${name} failed`, (l) => l.path === name && /^failed after/.test(l.message));
+    box.rm('fail.flag');
+    const one = await box.run(['retry', 'inbox/k.txt', '-c', config]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /kept in place/);
+    await sluice.processed('k.txt');
+    assert.equal(box.read('outbox/k.txt')?.toString(), 'k.txt');
+    const all = await box.run(['retry', '--all', '-c', config]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /1 kept in place cleared/);
+    await sluice.processed('l.txt');
+    assert.match((await box.run(['retry', 'inbox/k.txt', '-c', config])).stderr, /is not a quarantined input/, 'done now');
+  });
+});

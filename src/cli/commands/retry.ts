@@ -4,7 +4,8 @@ import { ExitCode, UsageError } from '../../errors.js';
 
 /**
  * `sluice retry [PATH…] [--all]`: moves quarantined inputs back to their input folder, removes their sidecars and
- * clears their failure, so the running daemon (or the next run) processes them again. Any path that is not quarantined,
+ * clears their failure (of an input kept in place, onFailure: keep, only the failure), so the running daemon (or the
+ * next run) processes them again. Any path that is not quarantined,
  * or whose input exists again, is reported and nothing is changed (exit 2).
  */
 export async function retryCommand(paths: readonly string[], options: { config?: string; all?: boolean }): Promise<number> {
@@ -19,10 +20,13 @@ export async function retryCommand(paths: readonly string[], options: { config?:
     process.stdout.write('nothing to retry: no quarantined inputs\n');
     return ExitCode.ok;
   }
-  const pid = await retry(config, plan.items, (item) =>
-    process.stdout.write(`retried ${item.pipeline}: ${item.quarantined} -> ${item.input}\n`));
+  const pid = await retry(config, plan.items, (item) => process.stdout.write(item.kept
+    ? `retried ${item.pipeline}: ${item.input} (kept in place; its failure is cleared)\n`
+    : `retried ${item.pipeline}: ${item.quarantined} -> ${item.input}\n`));
   const who = config.cluster ? 'their jobs are queued on the cluster; a node processes'
     : pid === null ? 'the next sluice run or watch processes' : `the running daemon (pid ${pid}) processes`;
-  process.stdout.write(`${plan.items.length} input(s) moved back; ${who} them\n`);
+  const kept = plan.items.filter((i) => i.kept).length;
+  const moved = plan.items.length - kept;
+  process.stdout.write(`${moved} input(s) moved back${kept > 0 ? `, ${kept} kept in place cleared` : ''}; ${who} them\n`);
   return ExitCode.ok;
 }
