@@ -51,6 +51,12 @@ describe('cluster: Redis restarts, loses its data, or is not there', { skip: red
     const metrics = await (await fetch(metricsUrl(watched))).text();
     assert.match(metrics, /sluice_files_total\{[^}]*node="n1"/, 'every series names the node');
     assert.match(metrics, /sluice_cluster_queue_jobs\{[^}]*pipeline="gz"[^}]*state="waiting"[^}]*\} \d+/, 'the cluster queue gauges');
+    const dashboard = await waitFor('both nodes on the dashboard', async () => {
+      const status = await (await fetch(metricsUrl(watched).replace(/\/metrics$/, '/api/status'))).json() as any;
+      return status.cluster?.nodes.length === 2 ? status : null;
+    });
+    assert.equal(dashboard.node, 'n1');
+    assert.deepEqual(dashboard.cluster.nodes.map((n: any) => n.node).sort(), ['n1', 'n2']);
   });
 
   it('Redis loses its data (FLUSHALL): inputs not disposed of are processed again; committed outputs stay intact', async () => {
