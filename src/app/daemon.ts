@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/resolved.js';
 import type { EventBus } from '../observability/events.js';
+import type { Logger } from '../observability/logger.js';
 import type { TransformLog } from '../transforms/types.js';
 import { feed } from '../sources/feed.js';
 import { InputWatching } from '../sources/input-watching.js';
@@ -11,6 +12,8 @@ export interface DaemonOptions {
   readonly config: ResolvedConfig;
   readonly events: EventBus;
   readonly log: TransformLog;
+  /** The daemon's log: its warnings and errors are the dashboard's recent problems. */
+  readonly logger?: Logger;
   /** Opens the runtime of the mode (the composition root chooses: one node, or a cluster node). @default openRuntime */
   readonly open?: (o: RuntimeOptions) => Promise<Runtime>;
 }
@@ -60,7 +63,9 @@ export class Daemon {
       onFolder: (abs) => this.#newFolder(abs),
       warm: true,
     });
-    this.#ops = await OperatorServices.start({ config, events, runtime: this.#runtime, state: () => this.state });
+    this.#ops = await OperatorServices.start({
+      config, events, runtime: this.#runtime, state: () => this.state, ...(this.#o.logger && { logger: this.#o.logger }),
+    });
     await this.#watch();
     this.#rescans.start('scan');
   }

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/resolved.js';
 import { ControlServer } from '../control/server.js';
 import { Activity } from '../observability/activity.js';
 import type { EventBus } from '../observability/events.js';
+import { onLogLine, type Logger } from '../observability/logger.js';
 import { LiveStats } from '../observability/stats.js';
 import { controlRoutes } from './control-routes.js';
 import { openHttp, type OpenedHttp } from './open-http.js';
@@ -13,6 +14,8 @@ export interface OperatorServicesOptions {
   readonly runtime: Runtime;
   /** The daemon's lifecycle state. */
   readonly state: () => 'idle' | 'running' | 'draining' | 'closed';
+  /** The daemon's log, whose warnings and errors are the recent problems; without it, those of engine events. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -43,6 +46,7 @@ export class OperatorServices {
     });
     const activity = new Activity(config.pipelines.map((p) => p.name));
     const unsubscribe = [events.on(stats.listener), events.on(activity.listener)];
+    unsubscribe.push(o.logger ? onLogLine(o.logger, (l) => activity.logLine(l.level, l.message, l.fields)) : events.on(activity.eventProblems));
     let http: OpenedHttp | null = null;
     try {
       if (config.http) {

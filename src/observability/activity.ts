@@ -14,7 +14,7 @@ export interface Revisions {
 
 /**
  * What the dashboard remembers of the daemon's recent activity, from engine events: per-minute counts, the last
- * problems, outcomes and file timelines, the files waiting for a ready marker, and revisions of each list. Every part
+ * outcomes and file timelines (and, fed from the log, the last problems), the files waiting for a ready marker, and revisions of each list. Every part
  * is bounded (see each). `onChange` is told after any event that changed something shown.
  */
 export class Activity {
@@ -51,13 +51,22 @@ export class Activity {
     for (const listener of this.#changed) listener();
   }
 
+  /** Keeps a line of the daemon's log when it is a warning or an error (the recent problems). */
+  readonly logLine = (level: string, message: string, fields: Readonly<Record<string, unknown>>): void => {
+    if (this.problems.addLine(level, message, fields)) for (const listener of this.#changed) listener();
+  };
+
+  /** Without a log to read (a library user's engine): the warnings and errors of engine events, in the log's words. */
+  readonly eventProblems = (e: EngineEvent): void => {
+    if (this.problems.addEvent(e)) for (const listener of this.#changed) listener();
+  };
+
   readonly listener = (e: EngineEvent): void => {
     this.timelines.add(e);
-    const problem = this.problems.add(e);
     const waits = this.markerWaits.add(e);
     const moved = this.#outcome(e);
     if (waits || ['seen', 'settling', 'queued', 'started', 'skipped', 'aborted'].includes(e.type)) this.#revisions.pending += 1;
-    if (problem || waits || moved || e.type === 'stage' || e.type === 'stage-start' || e.type === 'retry' || e.type === 'started') {
+    if (waits || moved || e.type === 'stage' || e.type === 'stage-start' || e.type === 'retry' || e.type === 'started') {
       for (const listener of this.#changed) listener();
     }
   };

@@ -68,3 +68,24 @@ export function closeLogger(logger: Logger): Promise<void> {
     setTimeout(resolve, 500).unref();
   });
 }
+
+/** A line the logger wrote: its level, message and fields. */
+export interface WrittenLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Calls `listener` with each line the logger writes (at its level or above), whatever its transports; survives a
+ * reconfigure. Returns the unsubscribe function.
+ */
+export function onLogLine(logger: Logger, listener: (line: WrittenLine) => void): () => void {
+  const tap = (info: { level: string; message: unknown; [key: string]: unknown }) => {
+    if (!logger.isLevelEnabled(info.level)) return;
+    const { level, message, ...fields } = info;
+    listener({ level, message: String(message), fields });
+  };
+  logger.on('data', tap);
+  return () => logger.off('data', tap);
+}

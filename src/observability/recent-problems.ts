@@ -15,20 +15,28 @@ export interface Problem {
 /** Problems kept: the dashboard shows the last 50. */
 export const problemsKept = 50;
 
-/** The last 50 warnings and errors among the log lines of engine events (the same words the log has), newest first. */
+/** The last 50 warnings and errors of the daemon's log, newest first. */
 export class RecentProblems {
   readonly #ring = new Ring<Problem>(problemsKept);
 
-  /** Returns true when the event was a problem (and is now the newest). */
-  add(e: EngineEvent): boolean {
-    const line = logLineFor(e);
-    if (line === null || (line[0] !== 'warn' && line[0] !== 'error')) return false;
-    const code = line[2]?.['code'];
+  /** Keeps a log line if it is a warning or an error; returns true when it did. */
+  addLine(level: string, message: string, fields: Readonly<Record<string, unknown>>): boolean {
+    if (level !== 'warn' && level !== 'error') return false;
+    const { code, pipeline, path } = fields;
     this.#ring.push({
-      at: new Date().toISOString(), level: line[0], code: typeof code === 'string' ? code : null, message: line[1],
-      ...('pipeline' in e && { pipeline: e.pipeline }), ...('path' in e && e.path !== undefined && { path: e.path }),
+      at: new Date().toISOString(), level, code: typeof code === 'string' ? code : null, message,
+      ...(typeof pipeline === 'string' && { pipeline }), ...(typeof path === 'string' && { path }),
     });
     return true;
+  }
+
+  /** Keeps the log line of an engine event (the same words the log has) if it is a warning or an error. */
+  addEvent(e: EngineEvent): boolean {
+    const line = logLineFor(e);
+    if (line === null) return false;
+    return this.addLine(line[0], line[1], {
+      ...line[2], ...('pipeline' in e && { pipeline: e.pipeline }), ...('path' in e && e.path !== undefined && { path: e.path }),
+    });
   }
 
   newestFirst(): Problem[] {

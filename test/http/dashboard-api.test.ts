@@ -117,6 +117,19 @@ describe('dashboard API', () => {
     assert.equal(again.json().retried, 0, 'a retried failure is not a failure any more');
   });
 
+  test('recent problems are the warnings and errors of the daemon log, a refused reload among them', async () => {
+    const config = box.config({ http: { port: 0 }, pipelines: [pipeline()] });
+    const sluice = box.start(['watch', '-c', config, ...debugJson]);
+    await sluice.ready();
+    const base = await dashboardUrl(sluice);
+    box.write('sluice.json', '{ "pipelines": "not a list" }');
+    sluice.kill('SIGHUP');
+    await sluice.waitForLog('the refused reload', (l) => /config reload refused/.test(l.message));
+    const problems = (await request(new URL('/api/status', base))).json().problems;
+    assert.equal(problems[0].level, 'error');
+    assert.match(problems[0].message, /config reload refused/);
+  });
+
   test('/api/events streams status events, coalesced, as files are processed', async () => {
     const { base } = await daemon({ pipelines: [pipeline()] });
     const events: any[] = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Activity } from '../../src/observability/activity.js';
+import type { EngineEvent } from '../../src/observability/events.js';
 import { FileTimelines, timelineFiles, timelineSteps } from '../../src/observability/file-timelines.js';
 import { MinuteCounts } from '../../src/observability/minute-counts.js';
 import { problemsKept } from '../../src/observability/recent-problems.js';
@@ -50,11 +51,15 @@ describe('Activity', () => {
     const activity = new Activity(['p']);
     let changes = 0;
     activity.onChange(() => (changes += 1));
+    const feed = (e: EngineEvent) => {
+      activity.listener(e);
+      activity.eventProblems(e);
+    };
     for (let i = 0; i < problemsKept + 5; i++) {
-      activity.listener({ type: 'failed', pipeline: 'p', path: `bad${i}`, stage: 'gzip', attempts: 1, code: 'E', message: `broke ${i}` });
+      feed({ type: 'failed', pipeline: 'p', path: `bad${i}`, stage: 'gzip', attempts: 1, code: 'E', message: `broke ${i}` });
     }
-    activity.listener({ type: 'warning', code: 'W', message: 'careful' });
-    activity.listener({ type: 'processed', pipeline: 'p', path: 'ok', outputs: ['/o/ok'], durationMs: 4 });
+    feed({ type: 'warning', code: 'W', message: 'careful' });
+    feed({ type: 'processed', pipeline: 'p', path: 'ok', outputs: ['/o/ok'], durationMs: 4 });
     const problems = activity.problems.newestFirst();
     assert.equal(problems.length, problemsKept);
     assert.deepEqual([problems[0]!.level, problems[0]!.code, problems[0]!.message], ['warn', 'W', 'careful']);
@@ -63,6 +68,9 @@ describe('Activity', () => {
     assert.equal(activity.minutes.read('p').processed.at(-1), 1);
     assert.deepEqual(activity.outcomes.newestFirst()[0], { pipeline: 'p', path: 'ok', outcome: 'processed', at: activity.outcomes.newestFirst()[0]!.at, outputs: ['/o/ok'], durationMs: 4 });
     assert.ok(changes >= problemsKept + 6);
+    activity.logLine('info', 'not a problem', {});
+    activity.logLine('error', 'config reload refused', { code: 'CONFIG_INVALID' });
+    assert.deepEqual([activity.problems.newestFirst()[0]!.message, activity.problems.newestFirst()[0]!.code], ['config reload refused', 'CONFIG_INVALID']);
     const before = activity.revisions.failures;
     activity.touch('failures');
     assert.equal(activity.revisions.failures, before + 1);
