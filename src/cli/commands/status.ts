@@ -29,7 +29,7 @@ export function describeStatus(s: Status): string {
   const lines = [
     `sluice is ${s.state}: pid ${s.pid}, up ${duration(s.uptimeMs)}, state ${s.stateDir}`,
     `queue ${s.queue.depth}/${s.queue.capacity}, pending ${s.pending}${oldest}, in flight ${s.inFlight.length}` +
-      (s.metrics ? `, metrics ${s.metrics}` : ''),
+      (s.metrics ? `, metrics ${s.metrics}` : '') + (s.dashboard ? `, dashboard ${s.dashboard}` : ''),
     '',
     table(['PIPELINE', 'PROCESSED', 'UNCHANGED', 'FAILED', 'PENDING', 'IN FLIGHT', 'QUEUE'],
       s.pipelines.map((p) => [p.name, p.processed, p.unchanged, p.failed, p.pending, p.inFlight, `${p.queue.depth}/${p.queue.capacity}`])),
