@@ -79,9 +79,10 @@ export class Activity {
       this.outcomes.add({ pipeline: e.pipeline, path: e.path, outcome: 'failed', at, outputs: [], code: e.code });
       this.#revisions.failures += 1;
     } else {
-      if (e.type === 'processed') this.minutes.count(e.pipeline, 'processed');
-      const durationMs = e.type === 'processed' ? e.durationMs : undefined;
-      this.outcomes.add({ pipeline: e.pipeline, path: e.path, outcome: e.type, at, outputs: e.outputs, ...(durationMs !== undefined && { durationMs }) });
+      // An unchanged file is no news (each rescan and the daemon's own events say it again): counted, not listed.
+      if (e.type === 'unchanged') return true;
+      this.minutes.count(e.pipeline, 'processed');
+      this.outcomes.add({ pipeline: e.pipeline, path: e.path, outcome: 'processed', at, outputs: e.outputs, durationMs: e.durationMs });
       // A success may end an earlier failure: its record is no longer failed.
       this.#revisions.failures += 1;
     }

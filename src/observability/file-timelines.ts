@@ -52,7 +52,9 @@ function stepsOf(e: EngineEvent): Step[] {
 
 function stepOf(e: EngineEvent): Step | null {
   switch (e.type) {
-    case 'seen': return { step: 'seen', detail: `by ${e.via}` };
+    // The engine looks again after a job when events came in meanwhile; a file it moved away is then quietly skipped.
+    // Neither is part of the file's story (a real change during the job is its own `changed` step).
+    case 'seen': return e.via === 'redo' ? null : { step: 'seen', detail: `by ${e.via}` };
     case 'awaiting-marker': return { step: 'waiting', detail: `for its ready marker ${e.marker}` };
     case 'started': return { step: 'started', detail: `attempt ${e.attempt}` };
     case 'stage': return { step: 'stage', stage: e.stage, durationMs: e.durationMs };
@@ -62,7 +64,7 @@ function stepOf(e: EngineEvent): Step | null {
     case 'processed': return { step: 'processed', durationMs: e.durationMs, detail: e.outputs.join(', ') };
     case 'unchanged': return { step: 'unchanged', detail: 'up to date' };
     case 'failed': return { step: 'failed', stage: e.stage, detail: `${e.code}: ${e.message}` };
-    case 'skipped': return { step: 'skipped', detail: e.reason };
+    case 'skipped': return e.code === 'INPUT_VANISHED' ? null : { step: 'skipped', detail: e.reason };
     case 'changed': return { step: 'changed', detail: 'changed while processed; again' };
     case 'aborted': return { step: 'aborted', detail: 'by shutdown' };
     default: return null;

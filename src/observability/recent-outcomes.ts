@@ -4,7 +4,7 @@ import { Ring } from '../core/ring.js';
 export interface Outcome {
   readonly pipeline: string;
   readonly path: string;
-  readonly outcome: 'processed' | 'unchanged' | 'failed';
+  readonly outcome: 'processed' | 'failed';
   readonly at: string;
   readonly durationMs?: number;
   readonly outputs: readonly string[];
