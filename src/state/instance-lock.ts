@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { InstanceLockedError, SluiceError } from '../errors.js';
+import { openDatabase } from './sqlite-handles.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -34,15 +35,16 @@ export class InstanceLock {
     const infoFile = path.join(stateDir, 'instance.json');
     let db: Database.Database;
     try {
-      db = new Database(path.join(stateDir, 'instance.lock'));
+      db = openDatabase(path.join(stateDir, 'instance.lock'));
     } catch (err) {
       throw unusable(stateDir, 'cannot hold the instance lock', err);
     }
     try {
-      db.pragma('busy_timeout = 0');
-      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('pragma busy_timeout = 0');
+      db.exec('pragma locking_mode = EXCLUSIVE');
       db.exec('create table if not exists holder (pid integer)');
-      db.prepare('insert into holder values (?)').run(process.pid);
+      // A write takes the exclusive lock and keeps it (locking_mode); exec makes no statement (sqlite-handles.ts).
+      db.exec(`insert into holder values (${process.pid})`);
       db.exec('delete from holder');
     } catch (err) {
       db.close();

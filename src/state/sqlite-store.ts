@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { fsyncDirSync, mkdirDurableSync } from '../fs/durable.js';
+import { openDatabase, prepareKept } from './sqlite-handles.js';
 import { addedColumns, fromRow, indexes, schema, toRow, type Row } from './sqlite-rows.js';
 import type { AppendIntent, FileRecord, InputKey, PipelineCounts, StateStore } from './store.js';
 
@@ -21,24 +22,27 @@ export class SqliteStore implements StateStore {
   constructor(stateDir: string, options: { readonly?: boolean } = {}) {
     const file = path.join(stateDir, 'state.db');
     this.#file = file;
+    let db: Database.Database | undefined;
     try {
       const created = !options.readonly && !fs.existsSync(file);
       if (!options.readonly) mkdirDurableSync(stateDir);
       // Read-only means query_only on a read-write handle: a truly read-only handle on a WAL database leaves the -wal and
       // -shm files behind, while this one removes them on close when it is the last connection (a dry run changes nothing).
-      this.#db = new Database(file, { fileMustExist: options.readonly ?? false });
-      if (options.readonly) this.#db.pragma('query_only = 1');
+      this.#db = db = openDatabase(file, { fileMustExist: options.readonly ?? false });
+      if (options.readonly) this.#db.exec('pragma query_only = 1');
       else {
-        this.#db.pragma('journal_mode = WAL');
-        this.#db.pragma('synchronous = FULL');
+        this.#db.exec('pragma journal_mode = WAL');
+        this.#db.exec('pragma synchronous = FULL');
         this.#db.exec(schema);
         this.#migrate();
         this.#db.exec(indexes);
         // SQLite fsyncs the folder for its WAL, not for the database file it just created.
         if (created) fsyncDirSync(stateDir);
       }
-      this.#db.pragma('busy_timeout = 5000');
+      this.#db.exec('pragma busy_timeout = 5000');
     } catch (err) {
+      // The handle is kept until the process ends (sqlite-handles.ts): let its file go now.
+      if (db?.open) db.close();
       throw new SluiceError('STATE_UNAVAILABLE',
         `The state store ${file} cannot be opened (${(err as Error).message}). Check that stateDir is writable and ` +
         'not corrupt; move a corrupt state.db aside to start afresh (every input is then processed again).',
@@ -49,17 +53,19 @@ export class SqliteStore implements StateStore {
 
   /** Adds the columns a state.db made by an older sluice lacks. */
   #migrate(): void {
-    const have = new Set((this.#db.pragma('table_info(files)') as { name: string }[]).map((c) => c.name));
+    const columns = prepareKept<[], { name: string }>(this.#db, 'pragma table_info(files)').all();
+    const have = new Set(columns.map((c) => c.name));
     for (const [name, type] of addedColumns) if (!have.has(name)) this.#db.exec(`alter table files add column ${name} ${type}`);
   }
 
   #prepare() {
     const db = this.#db;
-    const put = db.prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
+    const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string) => prepareKept<P, R>(db, sql);
+    const put = prepare(`insert or replace into files values (@pipeline, @rel_path, @size, @mtime_ms, @ino, @hash,
         @status, @outputs, @attempts, @stage, @error_code, @error_message, @updated_at, @disposed, @error_class, @finish)`);
-    const finished = db.prepare('update files set finish = null where pipeline = ? and rel_path = ?');
-    const disposed = db.prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?');
-    const endAppend = db.prepare('delete from appends where path = ?');
+    const finished = prepare('update files set finish = null where pipeline = ? and rel_path = ?');
+    const disposed = prepare('update files set disposed = 1 where pipeline = ? and rel_path = ?');
+    const endAppend = prepare('delete from appends where path = ?');
     // Transaction functions made once: each db.transaction() call prepares its BEGIN and COMMIT again.
     return {
       put, disposed, endAppend,
@@ -76,18 +82,18 @@ export class SqliteStore implements StateStore {
       markAllFinished: db.transaction((keys: readonly InputKey[]) => {
         for (const k of keys) finished.run(k.pipeline, k.relPath);
       }),
-      finishes: db.prepare<[number], Row>('select * from files where finish is not null limit ?'),
-      get: db.prepare<[string, string], Row>('select * from files where pipeline = ? and rel_path = ?'),
-      delete: db.prepare('delete from files where pipeline = ? and rel_path = ?'),
-      beginAppend: db.prepare('insert or replace into appends values (?, ?)'),
-      appends: db.prepare<[], AppendIntent>('select path, size from appends'),
-      pending: db.prepare<[number], Row>('select * from files where disposed = 0 limit ?'),
-      counts: db.prepare<[], { pipeline: string; status: string; n: number }>(
+      finishes: prepare<[number], Row>('select * from files where finish is not null limit ?'),
+      get: prepare<[string, string], Row>('select * from files where pipeline = ? and rel_path = ?'),
+      delete: prepare('delete from files where pipeline = ? and rel_path = ?'),
+      beginAppend: prepare('insert or replace into appends values (?, ?)'),
+      appends: prepare<[], AppendIntent>('select path, size from appends'),
+      pending: prepare<[number], Row>('select * from files where disposed = 0 limit ?'),
+      counts: prepare<[], { pipeline: string; status: string; n: number }>(
         'select pipeline, status, count(*) as n from files group by pipeline, status'),
       // No index: outputs is a JSON list and explain is rare; a full scan of a million rows takes about a second.
-      producers: db.prepare<[string, number], Row>(`select * from files where exists
+      producers: prepare<[string, number], Row>(`select * from files where exists
         (select 1 from json_each(files.outputs) where value = ?) order by updated_at desc limit ?`),
-      failures: db.prepare<[number], Row>("select * from files where status = 'failed' order by updated_at desc limit ?"),
+      failures: prepare<[number], Row>("select * from files where status = 'failed' order by updated_at desc limit ?"),
     };
   }
 

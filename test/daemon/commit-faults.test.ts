@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase, prepareKept } from '../../src/state/sqlite-handles.js';
 import { runJson } from '../helpers/cli.js';
 import { pipeline, Sandbox } from '../helpers/process.js';
 
@@ -55,18 +55,18 @@ describe('sluice run: a crash at each step of the commit protocol, then a restar
   }
 
   function rows(): Row[] {
-    const db = new Database(box.path('.sluice/state.db'), { fileMustExist: true });
+    const db = openDatabase(box.path('.sluice/state.db'), { fileMustExist: true });
     try {
-      return db.prepare('select rel_path, status, disposed from files').all() as Row[];
+      return prepareKept<[], Row>(db, 'select rel_path, status, disposed from files').all();
     } finally {
       db.close();
     }
   }
 
   function appendIntents(): number {
-    const db = new Database(box.path('.sluice/state.db'), { fileMustExist: true });
+    const db = openDatabase(box.path('.sluice/state.db'), { fileMustExist: true });
     try {
-      return (db.prepare('select count(*) as n from appends').get() as { n: number }).n;
+      return prepareKept<[], { n: number }>(db, 'select count(*) as n from appends').get()!.n;
     } finally {
       db.close();
     }

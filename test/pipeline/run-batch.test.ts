@@ -16,6 +16,7 @@ import { batchSteps, runBatch, type BatchContext } from '../../src/pipeline/run-
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { FileRecord } from '../../src/state/store.js';
 import { fingerprintOf } from '../../src/watch/settle.js';
+import { waitFor } from '../helpers/process.js';
 
 /** A real in-memory store that counts its record transactions. */
 class CountingStore extends MemoryStore {
@@ -71,8 +72,8 @@ describe('runBatch (the batched small-file path)', () => {
     const { jobs, ctx, store, locks, events, out } = await setUp(['a.txt', 'b.txt', 'c.txt']);
     const held = await locks.acquire(path.join(out, 'b.txt.gz'));
     const running = runBatch(jobs, ctx);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.ok(fs.existsSync(path.join(out, 'a.txt.gz')) && fs.existsSync(path.join(out, 'c.txt.gz')), 'the others are published');
+    // The batch's first request starts the worker threads: about 100 ms on Node 20, 150–250 on Node 24.
+    await waitFor('the others published', () => fs.existsSync(path.join(out, 'a.txt.gz')) && fs.existsSync(path.join(out, 'c.txt.gz')));
     assert.equal(fs.existsSync(path.join(out, 'b.txt.gz')), false, 'not while its lock is held elsewhere');
     held();
     const outcomes = await running;
