@@ -23,7 +23,10 @@ class Arrivals {
 
   wait(name: string, timeoutMs: number): Promise<number | null> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => (this.#waiting.delete(name), resolve(null)), timeoutMs);
+      const timer = setTimeout(() => {
+        this.#waiting.delete(name);
+        resolve(null);
+      }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
         this.#waiting.delete(name);

@@ -36,7 +36,10 @@ export async function smallFiles(work: string, size: SmallSize, where: Where): P
     { ...size, where, fs: type, dir: work, beforeGroupCommitFilesPerS: BEFORE_GROUP_COMMIT_FILES_PER_S[where] });
   const src = path.join(work, 'src');
   const rels = makeTree(src, size.files, size.bytes, Math.max(1, Math.round(size.files / 100)));
-  const copyOf = (name: string) => (fs.cpSync(src, path.join(work, name), { recursive: true }), path.join(work, name));
+  const copyOf = (name: string) => {
+    fs.cpSync(src, path.join(work, name), { recursive: true });
+    return path.join(work, name);
+  };
   const inputs = { del: copyOf('in-del'), mv: copyOf('in-mv'), xb: copyOf('xb'), xp: copyOf('xp'), gp: have('parallel') ? copyOf('gp') : null };
 
   const sluice = await sluiceRuns(c, work, src, rels, inputs);

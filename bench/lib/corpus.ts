@@ -35,7 +35,10 @@ export function makeTree(dir: string, count: number, size: number, folders: numb
   for (const rel of rels) {
     const abs = path.join(dir, rel);
     const parent = path.dirname(abs);
-    if (!made.has(parent)) fs.mkdirSync(parent, { recursive: true }), made.add(parent);
+    if (!made.has(parent)) {
+      fs.mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     fs.writeFileSync(abs, text(size, random));
   }
   return rels;

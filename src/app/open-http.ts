@@ -40,6 +40,9 @@ export async function openHttp(o: OpenHttpOptions, settings: NonNullable<Resolve
   }, session.csrf);
   const events = new EventStream({ snapshot: dashboard.status });
   const unsubscribe = [o.events.on(registry.listener), activity.onChange(() => events.changed())];
+  const release = () => {
+    for (const u of unsubscribe) u();
+  };
   try {
     const listener = await listen(settings, session, {
       metrics: async () => ({ status: 200, body: await registry.registry.metrics(), type: registry.registry.contentType }),
@@ -52,10 +55,10 @@ export async function openHttp(o: OpenHttpOptions, settings: NonNullable<Resolve
     });
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
     const base = `http://${host}:${listener.port}`;
-    return { listener, registry, metricsUrl: `${base}/metrics`, dashboardUrl: `${base}/`, unsubscribe: () => unsubscribe.forEach((u) => u()) };
+    return { listener, registry, metricsUrl: `${base}/metrics`, dashboardUrl: `${base}/`, unsubscribe: release };
   } catch (err) {
     events.close();
-    unsubscribe.forEach((u) => u());
+    release();
     throw err;
   }
 }

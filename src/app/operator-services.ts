@@ -64,10 +64,12 @@ export class OperatorServices {
         // Files are still processed; only status, explain's live part and retry's coordination are missing.
         events.emit({ type: 'warning', code: 'CONTROL_UNAVAILABLE', message: `${(err as Error).message}; sluice status will not see this daemon` });
       }
-      return new OperatorServices(stats, activity, http, control, () => unsubscribe.forEach((u) => u()));
+      return new OperatorServices(stats, activity, http, control, () => {
+        for (const u of unsubscribe) u();
+      });
     } catch (err) {
       await http?.listener.close();
-      unsubscribe.forEach((u) => u());
+      for (const u of unsubscribe) u();
       throw err;
     }
   }

@@ -13,7 +13,7 @@ export interface KeyedLockOptions {
 
 /** Map's key equality (SameValueZero), for matching keys outside the map. */
 function sameKey(a: unknown, b: unknown): boolean {
-  return a === b || (a !== a && b !== b);
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /**

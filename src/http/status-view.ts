@@ -1,4 +1,3 @@
-import type { ResolvedConfig } from '../config/resolved.js';
 import type { Problem } from '../observability/recent-problems.js';
 import type { Revisions } from '../observability/activity.js';
 import type { ClusterStatus } from '../ops/cluster-status.js';

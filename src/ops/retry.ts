@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
+import type { ResolvedConfig } from '../config/resolved.js';
 import { isWithin } from '../config/validate.js';
 import { controlRequest } from '../control/client.js';
 import { openSharedStore, openStoreReadOnly } from '../state/read-only.js';

@@ -66,11 +66,13 @@ export async function dispatch(p: ResolvedPipeline, queue: BoundedQueue<Job>, ct
         break;
       }
       host.started(extra);
-      if (fitsBatch(extra)) jobs.push(extra), releases.push(more);
-      else runOne(extra, more, slots, queue, ctx, host);
+      if (fitsBatch(extra)) {
+        jobs.push(extra);
+        releases.push(more);
+      } else runOne(extra, more, slots, queue, ctx, host);
     }
     host.track(runBatch(jobs, batchCtx)
-      .then((outcomes) => outcomes.forEach((outcome, n) => host.finish(jobs[n]!, outcome)), (err: unknown) => host.fatal(err))
+      .then((outcomes) => outcomes.forEach((outcome, n) => void host.finish(jobs[n]!, outcome)), (err: unknown) => host.fatal(err))
       .finally(() => {
         for (const r of releases) r();
         for (const _ of jobs) queue.taskDone();

@@ -139,7 +139,7 @@ export class GroupCommit {
         this.#o.events.emit({ type: 'committed', pipeline: job.pipeline.name, path: job.relPath, output: outputOf(target) });
       }
       await disposeBatch(placed.map(({ p }, n) => ({ job: p.plan.item.job, record: records[n]! })), this.#o);
-      placed.forEach(({ p }, n) => p.resolve({ record: records[n]!, skipped: p.plan.skipped }));
+      for (const [n, { p }] of placed.entries()) p.resolve({ record: records[n]!, skipped: p.plan.skipped });
     } catch (err) {
       releaseAll(releases);
       for (const p of batch) p.reject(err);

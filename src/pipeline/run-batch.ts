@@ -86,7 +86,7 @@ async function publish(planned: Planned[], ctx: BatchContext, general: number[])
   let done: Planned[] = [];
   try {
     const results = await commitOnWorker(planned, ctx);
-    done = planned.filter((p, i) => results[i]!.ok);
+    done = planned.filter((_, i) => results[i]!.ok);
     for (const _ of done) crashPoint('after-rename');
     await ctx.store.putAll(done.map((p) => doneRecord(p.job, [p.final], 1)));
     for (const _ of done) crashPoint('after-record');
@@ -123,7 +123,7 @@ async function commitOnWorker(planned: readonly Planned[], ctx: BatchContext): P
   const results: BatchResult[] = [...(await postBatch({
     kind: 'write', steps: ctx.steps, items, maxBytes: SMALL_FILE_MAX_BYTES, sync: method === 'fsync',
   })).results];
-  const written = items.flatMap((item, n) => (results[n]!.ok ? [n] : []));
+  const written = items.flatMap((_, n) => (results[n]!.ok ? [n] : []));
   if (method === 'syncfs') await ctx.durability.files(written.map((n) => items[n]!.temp));
   const published = await postBatch({ kind: 'publish', items: written.map((n) => items[n]!), sync: method === 'fsync' });
   written.forEach((n, i) => {
@@ -168,7 +168,10 @@ async function disposeAll(done: readonly Planned[], ctx: BatchContext): Promise<
   const disposed: Planned[] = [];
   done.forEach((p, i) => {
     const result = reply.results[i]!;
-    if (!result.ok) return disposeFailed(p.job, Object.assign(new Error(result.error?.message), { code: result.error?.code }), ctx.events);
+    if (!result.ok) {
+      disposeFailed(p.job, Object.assign(new Error(result.error?.message), { code: result.error?.code }), ctx.events);
+      return;
+    }
     disposed.push(p);
     const at = { pipeline: p.job.pipeline.name, path: p.job.relPath };
     ctx.events.emit(moves[i]!.to === null ? { type: 'disposed', ...at, disposition: 'delete' } : { type: 'disposed', ...at, disposition: 'move', to: moves[i]!.to! });

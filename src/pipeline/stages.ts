@@ -85,7 +85,9 @@ type Ctx = Omit<Parameters<ResolvedStage['transform']['run']>[0], 'signal'>;
  */
 export const WIND_DOWN_MS = EXEC_KILL_GRACE_MS + 1000;
 
+// biome-ignore lint/suspicious/noConfusingVoidType: what TransformDefinition.run resolves to
 async function runOne(stage: ResolvedStage, ctx: Ctx, signal: AbortSignal): Promise<TransformResult | void> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: as above
   let work: Promise<TransformResult | void> | undefined;
   try {
     return await withTimeout((inner) => (work = stage.transform.run({ ...ctx, signal: inner })), stage.timeoutMs, {

@@ -38,7 +38,7 @@ export class LineReplacer extends Transform {
     }
     this.#partial = text.slice(end + 1);
     const lines = text.slice(0, end).split('\n');
-    callback(null, lines.map((line) => this.#replace(line)).join('\n') + '\n');
+    callback(null, `${lines.map((line) => this.#replace(line)).join('\n')}\n`);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -72,6 +72,7 @@ export interface TransformDefinition<O = unknown> {
   outputRefs?(options: O): { readonly out: boolean; readonly outDir: boolean };
   /** It can fill a result folder (`ctx.outputDir`), so it may be the last stage of a folder-output pipeline. */
   readonly fillsFolders?: boolean;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a transform resolves to nothing unless it has a result to report
   run(ctx: TransformContext<O>): Promise<void | TransformResult>;
   /** A digest of the transform's code for modules (so editing a module reprocesses); undefined for built-ins. */
   readonly digest?: string;

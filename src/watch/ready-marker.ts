@@ -22,7 +22,7 @@ export class ReadyMarker {
     this.#template = template;
     const keys = template.parts.filter((p) => 'key' in p);
     this.folder = keys.length === 0;
-    const pattern = template.parts.map((p) => ('literal' in p ? escape(p.literal) : p.key === 'ext' ? '(?:\\.[^.]*)?' : '.+'));
+    const pattern = template.parts.map((p) => ('literal' in p ? escapeRegExp(p.literal) : p.key === 'ext' ? '(?:\\.[^.]*)?' : '.+'));
     this.#pattern = new RegExp(`^${pattern.join('')}$`, 's');
     const [first, second, third] = template.parts;
     const literal = (p: typeof first) => (p !== undefined && 'literal' in p ? p.literal : null);
@@ -65,7 +65,7 @@ export class ReadyMarker {
   }
 }
 
-function escape(literal: string): string {
+function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

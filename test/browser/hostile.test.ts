@@ -45,7 +45,7 @@ describe('dashboard: hostile file names', () => {
 
       await d.show('#view=failures');
       const failures = page.getByRole('region', { name: 'Failures' });
-      for (const name of names) await waitForText(failures.getByRole('row', { name: new RegExp(`^${escape(name)}`) }), `cannot parse ${box.path('bad', name)}`);
+      for (const name of names) await waitForText(failures.getByRole('row', { name: new RegExp(`^${escapeRegExp(name)}`) }), `cannot parse ${box.path('bad', name)}`);
       await assertInert(page);
 
       await page.getByRole('searchbox', { name: 'Search files by path' }).fill('onerror');
@@ -61,6 +61,6 @@ describe('dashboard: hostile file names', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

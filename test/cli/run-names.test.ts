@@ -27,7 +27,7 @@ describe('sluice run: file names and what is not an input', () => {
   });
 
   test('hostile names pass through copy and exec unharmed, and no shell ever runs', async () => {
-    hostile.forEach((name, i) => box.write(`inbox/${name}`, `content ${i}\n`));
+    for (const [i, name] of hostile.entries()) box.write(`inbox/${name}`, `content ${i}\n`);
     writeConfig(box, {
       pipelines: [
         pipeline({ name: 'copy', output: { dir: './o-copy', path: '{relDir}/{name}.copy{ext}' } }),

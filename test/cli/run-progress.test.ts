@@ -76,7 +76,7 @@ describe('sluice run: progress', () => {
     });
     const { code, output } = await inPty(`${quote(process.execPath)} ${quote(sluiceBin)} run`, box.dir);
     assert.equal(code, 1, output);
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI sequences this strips
     const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     assert.match(plain, /sluice .* 7\/7 files \| [\d.]+ files\/s \| ETA \d+s \| 1 failed/, plain);
     assert.match(plain, /sluice .* \d\/\d\+? files \| /, 'the bar shows while the run is going');

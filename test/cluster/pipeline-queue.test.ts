@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { InputVersion } from '../../src/cluster/job-ids.js';
 import { jobIdOf } from '../../src/cluster/job-ids.js';
 import { PipelineQueue } from '../../src/cluster/pipeline-queue.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisLeases } from '../../src/cluster/redis-leases.js';
 import { track } from '../helpers/async.js';
 import { clientOf, redisSkip, startRedis, type RedisServer } from '../helpers/redis.js';

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
 import { makeTempDir, writeConfigIn } from '../helpers/cli.js';
-import { accepted, pipe, problemsOf, refused, type Obj } from '../helpers/config-refusals.js';
+import { accepted, pipe, refused, type Obj } from '../helpers/config-refusals.js';
 
 describe('config refusals (each names its key path)', () => {
   test('unknown keys at every depth', async (t) => {
@@ -13,7 +12,7 @@ describe('config refusals (each names its key path)', () => {
     await refused(t, { pipelines: [pipe({ input: { dir: './in', settle: 5 } })] }, 'pipelines[0].input.settle');
     await refused(t, { pipelines: [pipe({ retry: { tries: 2 } })] }, 'pipelines[0].retry.tries');
     await refused(t, { pipelines: [pipe({ stages: [{ use: 'copy', options: {} }] })] }, 'pipelines[0].stages[0].options');
-    await refused(t, { pipelines: [pipe({ onSuccess: { moveTo: './a', also: 1 } })] }, 'pipelines[0].onSuccess');
+    await refused(t, { pipelines: [pipe({ onSuccess: { moveTo: './a', also: 1 } })] }, 'pipelines[0].onSuccess.also');
     await refused(t, { pipelines: [pipe(), pipe({ name: 'q', output: { dir: './o2', format: 'x' } })] },
       'pipelines[1].output.format');
   });

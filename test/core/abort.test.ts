@@ -185,7 +185,10 @@ describe('withTimeout (mock timers)', () => {
     const outer = new AbortController();
     const value = await withTimeout(async () => 42, 50, {
       signal: outer.signal,
-      onTimeout: () => (calls++, new Error('late')),
+      onTimeout: () => {
+        calls++;
+        return new Error('late');
+      },
     });
     assert.equal(value, 42);
     mock.timers.tick(1000);

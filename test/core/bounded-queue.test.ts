@@ -204,14 +204,23 @@ async function runProgram(capacity: number, ops: Op[]): Promise<void> {
     const w: Waiting = { ac: new AbortController(), reason: new Error(`abort put ${item}`), settled: false };
     puts.push(w);
     q.put(item, { signal: w.ac.signal }).then(
-      () => ((w.settled = true), accepted.push(item)),
-      (err: unknown) => (expectAbortOrClosed(w)(err), refused.push(item)),
+      () => {
+        w.settled = true;
+        accepted.push(item);
+      },
+      (err: unknown) => {
+        expectAbortOrClosed(w)(err);
+        refused.push(item);
+      },
     );
   };
   const startGet = (): void => {
     const w: Waiting = { ac: new AbortController(), reason: new Error('abort get'), settled: false };
     gets.push(w);
-    q.get({ signal: w.ac.signal }).then((item) => ((w.settled = true), received.push(item)), expectAbortOrClosed(w));
+    q.get({ signal: w.ac.signal }).then((item) => {
+      w.settled = true;
+      received.push(item);
+    }, expectAbortOrClosed(w));
   };
   const tryGet = (): void => {
     const item = q.tryGet();
@@ -234,8 +243,10 @@ async function runProgram(capacity: number, ops: Op[]): Promise<void> {
         }
         break;
       case 'done':
-        if (received.length > done) (q.taskDone(), done++);
-        else assert.throws(() => q.taskDone(), hasCode('QUEUE_TASK_DONE'));
+        if (received.length > done) {
+          q.taskDone();
+          done++;
+        } else assert.throws(() => q.taskDone(), hasCode('QUEUE_TASK_DONE'));
         break;
       case 'putThenAbortGet': // a consumer aborted in the very tick it was handed an item must keep it
         if (!q.closed) startPut();
@@ -284,8 +295,10 @@ describe('BoundedQueue properties', () => {
         for (const o of ops) {
           if (o === 'put') q.tryPut(1);
           else if (o === 'get' && q.tryGet() !== undefined) got++;
-          else if (o === 'done' && got > 0) (q.taskDone(), got--);
-          else if (o === 'join') {
+          else if (o === 'done' && got > 0) {
+            q.taskDone();
+            got--;
+          } else if (o === 'join') {
             const ac = new AbortController();
             joins.push({ t: track(q.join({ signal: ac.signal })), ac, expectResolved: false });
           } else if (o === 'abortJoin') joins.find((j) => j.t.state === 'pending')?.ac.abort(new Error('stop'));
@@ -347,7 +360,10 @@ describe('BoundedQueue properties', () => {
             ...Array.from({ length: consumerCount }, (_, c) => consume(c).then(() => finished++)),
             Promise.all(producers.map((aborts, p) => produce(p, aborts)))
               .then(() => q.join())
-              .then(() => (q.close(), finished++)),
+              .then(() => {
+                q.close();
+                finished++;
+              }),
           ];
           await s.waitIdle();
           assert.equal(finished, consumerCount + 1, `stuck tasks\n${s.report().map((r) => r.label).join('\n')}`);

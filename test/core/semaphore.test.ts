@@ -16,8 +16,14 @@ describe('Semaphore', () => {
     const first = await sem.acquire();
     const order: string[] = [];
     const ac = new AbortController();
-    const b = sem.acquire({ signal: ac.signal }).then((release) => (order.push('b'), release));
-    const c = sem.acquire().then((release) => (order.push('c'), release));
+    const b = sem.acquire({ signal: ac.signal }).then((release) => {
+      order.push('b');
+      return release;
+    });
+    const c = sem.acquire().then((release) => {
+      order.push('c');
+      return release;
+    });
     assert.equal(sem.waiting, 2);
     assert.equal(sem.tryAcquire(), undefined);
     first();

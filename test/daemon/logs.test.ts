@@ -78,7 +78,7 @@ describe('sluice watch: logs', () => {
         /^debug input moved to .*archive\/sub\/file one\.txt$/, /^info processed → .*outbox\/sub\/file one\.txt$/,
       ];
       assert.ok(steps.length >= expected.length, steps.join('\n'));
-      expected.forEach((pattern, i) => assert.match(steps[i]!, pattern, steps.join('\n')));
+      for (const [i, pattern] of expected.entries()) assert.match(steps[i]!, pattern, steps.join('\n'));
       // A late watch event may make the intake look once more and find the input gone: quietly, at debug level.
       for (const extra of steps.slice(expected.length)) assert.match(extra, /^debug (seen via redo|skipped: )/, steps.join('\n'));
       assert.equal(sluice.logsFor('sub/file one.txt', 'started')[0]!['attempt'], 1);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Sandbox, waitFor, type SluiceProcess, type StartOptions, type WaitOptions } from './process.js';
 import { clientOf, startRedis, type RedisServer } from './redis.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ClusterLocks } from '../../src/cluster/cluster-locks.js';
 import { RedisLeases } from '../../src/cluster/redis-leases.js';
 import { KeyedLock } from '../../src/core/keyed-lock.js';
@@ -16,7 +16,10 @@ function contract(name: string, make: () => PathLocks, skip: string | false = fa
       const locks = make();
       const first = await locks.acquire('/out/a');
       let second = false;
-      const waiting = locks.acquire('/out/a').then((r) => ((second = true), r));
+      const waiting = locks.acquire('/out/a').then((r) => {
+        second = true;
+        return r;
+      });
       const other = await locks.acquire('/out/b');
       await settle();
       assert.equal(second, false);
@@ -88,7 +91,10 @@ describe('ClusterLocks across nodes', { skip }, () => {
     const [a, b] = [clusterLocks(), clusterLocks()];
     const held = await a.acquire('/shared/out');
     let taken = false;
-    const waiting = b.acquire('/shared/out').then((r) => ((taken = true), r));
+    const waiting = b.acquire('/shared/out').then((r) => {
+      taken = true;
+      return r;
+    });
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(taken, false, 'the other node waits');
     held();

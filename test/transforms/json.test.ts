@@ -12,14 +12,14 @@ describe('json', () => {
     const f = await fixture(t);
     await f.write('in', JSON.stringify(doc));
     await json.run(await f.context(json, undefined, 'in'));
-    assert.equal((await f.read('out')).toString(), JSON.stringify(doc, null, 2) + '\n');
+    assert.equal((await f.read('out')).toString(), `${JSON.stringify(doc, null, 2)}\n`);
   });
 
   test('indent 0 minifies; a UTF-8 BOM is skipped', async (t) => {
     const f = await fixture(t);
-    await f.write('in', '\uFEFF' + JSON.stringify(doc, null, 4));
+    await f.write('in', `\uFEFF${JSON.stringify(doc, null, 4)}`);
     await json.run(await f.context(json, { indent: 0 }, 'in'));
-    assert.equal((await f.read('out')).toString(), JSON.stringify(doc) + '\n');
+    assert.equal((await f.read('out')).toString(), `${JSON.stringify(doc)}\n`);
   });
 
   test('invalid JSON fails permanently with INPUT_INVALID and its position', async (t) => {

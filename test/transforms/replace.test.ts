@@ -42,7 +42,7 @@ describe('replace', () => {
   test('multibyte UTF-8 across chunk boundaries in a multi-chunk file', async (t) => {
     const f = await fixture(t);
     const unit = 'né€😀 foo € 😀x\n';
-    const input = unit.repeat(40_000) + 'tail €';
+    const input = `${unit.repeat(40_000)}tail €`;
     await f.write('in', input);
     await replace.run(await f.context(replace, { pattern: '€|😀', replacement: '<$&>', flags: 'gu' }, 'in'));
     assert.equal((await f.read('out')).toString(), lineWise(input, /€|😀/gu, '<$&>'));

@@ -20,7 +20,7 @@ export function describeExplanation(e: Explanation): string {
       `from ${o.input}, written ${o.at}`);
   }
   for (const m of e.moved) {
-    lines.push(`  ${m.as} input of pipeline ${m.pipeline}: it came from ${m.input}` + (m.record ? `; ${recordLine(m.record)}` : ''));
+    lines.push(`  ${m.as} input of pipeline ${m.pipeline}: it came from ${m.input}${m.record ? `; ${recordLine(m.record)}` : ''}`);
     if (m.sidecar) lines.push(`    sidecar ${m.sidecar}`);
     if (m.as === 'quarantined') lines.push(`    sluice retry ${m.input} moves it back to be processed again`);
   }

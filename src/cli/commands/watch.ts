@@ -1,4 +1,4 @@
-import { ActivitySummary } from '../../ops/activity-summary.js';
+import type { ActivitySummary } from '../../ops/activity-summary.js';
 import { openClusterRuntime } from '../../app/open-cluster-runtime.js';
 import { Daemon } from '../../app/daemon.js';
 import type { RuntimeOptions } from '../../app/runtime.js';

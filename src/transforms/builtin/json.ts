@@ -34,7 +34,7 @@ export const json: TransformDefinition<JsonOptions> = {
     const value = parse(ctx, text);
     let out: string;
     try {
-      out = JSON.stringify(value, null, ctx.options.indent) + '\n';
+      out = `${JSON.stringify(value, null, ctx.options.indent)}\n`;
     } catch (err) {
       throw failure(ctx, 'INPUT_TOO_LARGE', `re-serialised it is too large for a string: ${describe(err)}`, err);
     }
