@@ -37,7 +37,7 @@ export async function openHttp(o: OpenHttpOptions, settings: NonNullable<Resolve
     config: () => runtime.config, snapshot: () => stats.snapshot(), held: () => runtime.engine.intake.entries(),
     store: () => runtime.store, live: (pipeline, relPath) => liveFile({ runtime, stats }, pipeline, relPath),
     requeue: (p, relPath) => runtime.engine.intake.hint(p, relPath), node: runtime.cluster?.node ?? null, activity,
-  }, session.csrf);
+  }, { csrf: session.csrf, actions: settings.actions });
   const events = new EventStream({ snapshot: dashboard.status });
   const unsubscribe = [o.events.on(registry.listener), activity.onChange(() => events.changed())];
   const release = () => {

@@ -93,6 +93,10 @@ export class ConfigReloader {
     this.#config = next;
     this.#o.onApplied?.(next);
     logger.info(`config reloaded from ${next.file}: ${describeChanges(before, next)}`);
+    if (JSON.stringify(before.http) !== JSON.stringify(next.http)) {
+      logger.warn('http: changed, but the listener (dashboard, /metrics, /healthz) keeps its address, token and actions ' +
+        'until sluice restarts', { code: 'RELOAD_NEEDS_RESTART' });
+    }
   }
 }
 

@@ -11,11 +11,14 @@ import { dashboardStatus } from './status-view.js';
 /** Items of each list a search returns (with each list's total). */
 const searchLimit = 100;
 
-/** The dashboard's JSON API: `GET /api/<name>` handlers and the `POST /api/retry` action. */
-export function dashboardApi(sources: DashboardSources, csrf: string) {
+/**
+ * The dashboard's JSON API: `GET /api/<name>` handlers and the `POST /api/retry` action. `actions` is the listener's
+ * own setting (a reload does not change it), so the page offers what the listener allows.
+ */
+export function dashboardApi(sources: DashboardSources, access: { readonly csrf: string; readonly actions: boolean }) {
   const failures = new FailureList(sources);
   const cluster = new ClusterView(() => sources.config());
-  const status = async () => dashboardStatus(sources, { csrf, cluster: cluster.latest() });
+  const status = async () => dashboardStatus(sources, { ...access, cluster: cluster.latest() });
   const api = {
     status,
     pending: async (q: URLSearchParams) => pageOf(pendingItems(sources, filterOf(q)), Number(q.get('page') ?? 1)),

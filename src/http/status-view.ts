@@ -28,7 +28,7 @@ export interface DashboardStatus {
 
 /** Builds the status from the live stats, the activity and (cluster mode) the last cluster status read. */
 export function dashboardStatus(
-  sources: DashboardSources, extra: { readonly csrf: string; readonly cluster: ClusterStatus | null },
+  sources: DashboardSources, extra: { readonly csrf: string; readonly actions: boolean; readonly cluster: ClusterStatus | null },
 ): DashboardStatus {
   const config = sources.config();
   const live = sources.snapshot();
@@ -58,8 +58,8 @@ export function dashboardStatus(
       ? { node: sources.node, nodes: extra.cluster.nodes, redis: extra.cluster.redis.link } : null,
     problems: sources.activity.problems.newestFirst(),
     revision: sources.activity.revisions,
-    actions: config.http?.actions ?? false,
-    csrf: config.http?.actions ? extra.csrf : null,
+    actions: extra.actions,
+    csrf: extra.actions ? extra.csrf : null,
   };
 }
 

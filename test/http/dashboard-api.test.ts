@@ -130,6 +130,20 @@ describe('dashboard API', () => {
     assert.match(problems[0].message, /config reload refused/);
   });
 
+  test('a reload that changes http: says it needs a restart; the listener keeps what it allows', async () => {
+    const config = box.config({ http: { port: 0 }, pipelines: [pipeline()] });
+    const sluice = box.start(['watch', '-c', config, ...debugJson]);
+    await sluice.ready();
+    const base = await dashboardUrl(sluice);
+    box.config({ http: { port: 0, actions: true }, pipelines: [pipeline()] });
+    sluice.kill('SIGHUP');
+    const line = await sluice.waitForLog('the restart warning', (l) => l['code'] === 'RELOAD_NEEDS_RESTART');
+    assert.match(line.message, /http: changed/);
+    const status = (await request(new URL('/api/status', base))).json();
+    assert.equal(status.actions, false, 'the page offers no action the listener would refuse');
+    assert.equal(status.csrf, null);
+  });
+
   test('/api/events streams status events, coalesced, as files are processed', async () => {
     const { base } = await daemon({ pipelines: [pipeline()] });
     const events: any[] = [];
