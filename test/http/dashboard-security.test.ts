@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { debugJson, pipeline, Sandbox, shStage, type SluiceProcess, waitFor } from '../helpers/process.js';
 import { actionHeaders, dashboardUrl, request } from './helpers.js';
@@ -35,6 +36,20 @@ describe('dashboard security', () => {
     }
     assert.equal((await request(new URL('/api/status', base), { headers: { host: `localhost:${base.port}` } })).status, 200);
     assert.equal((await request(new URL('/api/status', base))).status, 200);
+  });
+
+  test('static files come from web/ only: no way out of it, no hidden or unknown files', async () => {
+    const { base } = await daemon({});
+    const page = await request(new URL('/', base));
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.doesNotMatch(page.body, /<script>|<style>| style=| on[a-z]+=/i, 'no inline script, style or handler');
+    for (const path of ['/assets/../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2fpackage.json',
+      '/assets/.hidden.js', '/assets/js/../../../package.json', '/package.json', '/assets/index.html.bak']) {
+      const res = await rawGet(base, path);
+      assert.equal(res.status, 404, path);
+      assert.doesNotMatch(res.body, /"name": "sluice"/, path);
+    }
   });
 
   test('every response carries the CSP, nosniff and no-referrer headers', async () => {
@@ -122,3 +137,15 @@ describe('dashboard security', () => {
     await waitFor('the failure to leave the list', async () => (await request(new URL('/api/failures', base))).json().total === 0);
   });
 });
+
+/** A GET of `path` exactly as written (URL() would resolve `..` before it is sent). */
+function rawGet(base: URL, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: base.hostname, port: base.port, path, method: 'GET', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
