@@ -15,6 +15,8 @@ export function allowedHostNames(http: HttpSettings): ReadonlySet<string> {
     names.add(os.hostname().toLowerCase());
     for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) names.add(bare(a.address));
   }
+  // Bound to `localhost`, the listener is on the loopback address that name resolved to: a browser may use either.
+  if (bare(http.host) === 'localhost') for (const a of ['127.0.0.1', '::1']) names.add(a);
   if (names.has('::1')) names.add('0:0:0:0:0:0:0:1');
   return names;
 }
