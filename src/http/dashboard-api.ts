@@ -5,7 +5,8 @@ import { FailureList } from './failure-list.js';
 import { pendingItems } from './pending-list.js';
 import { HttpError } from './reply.js';
 import { retryAction } from './retry-action.js';
-import { filterOf, pageOf, type DashboardSources } from './sources.js';
+import { filterOf, pageOf } from './paging.js';
+import type { DashboardSources } from './sources.js';
 import { dashboardStatus } from './status-view.js';
 
 /** Items of each list a search returns (with each list's total). */
@@ -23,7 +24,8 @@ export function dashboardApi(sources: DashboardSources, access: { readonly csrf:
     status,
     pending: async (q: URLSearchParams) => pageOf(pendingItems(sources, filterOf(q)), Number(q.get('page') ?? 1)),
     failures: async (q: URLSearchParams) => {
-      const page = pageOf((await failures.records()).filter((r) => filterOf(q)({ pipeline: r.pipeline, path: r.relPath })), Number(q.get('page') ?? 1));
+      const keep = filterOf(q);
+      const page = pageOf((await failures.records()).filter((r) => keep({ pipeline: r.pipeline, path: r.relPath })), Number(q.get('page') ?? 1));
       return { ...page, items: failures.items(page.items) };
     },
     search: async (q: URLSearchParams) => {

@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { isFileSync, lstatOrNull } from '../fs/exists.js';
 import type { ResolvedConfig } from '../config/resolved.js';
+import { failedInputNow } from '../ops/retry-item.js';
 import type { FileRecord } from '../state/store.js';
 import type { DashboardSources } from './sources.js';
 
@@ -57,13 +56,12 @@ export class FailureList {
 
 function failureItem(config: ResolvedConfig, r: FileRecord): FailureItem {
   const p = config.pipelines.find((c) => c.name === r.pipeline);
-  const input = p ? path.join(p.input.dir, r.relPath) : r.relPath;
-  const quarantine = p?.onFailure.kind === 'move' ? path.join(p.onFailure.dir, r.relPath) : null;
-  const quarantined = quarantine !== null && isFileSync(quarantine);
+  const now = p ? failedInputNow(p, r.relPath) : null;
   return {
-    pipeline: r.pipeline, path: r.relPath, location: quarantined ? quarantine : input, quarantined,
-    stage: r.stage, code: r.error?.code ?? 'FAILED', reason: oneLine(r.error?.message ?? 'failed'), attempts: r.attempts,
-    at: new Date(r.updatedAt).toISOString(), retryable: p !== undefined && (quarantined ? lstatOrNull(input) === undefined : isFileSync(input)),
+    pipeline: r.pipeline, path: r.relPath, location: now?.quarantined?.quarantined ?? now?.input ?? r.relPath,
+    quarantined: now?.quarantined != null, stage: r.stage, code: r.error?.code ?? 'FAILED',
+    reason: oneLine(r.error?.message ?? 'failed'), attempts: r.attempts, at: new Date(r.updatedAt).toISOString(),
+    retryable: now !== null && now.refusal === null,
   };
 }
 

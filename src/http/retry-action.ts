@@ -2,7 +2,8 @@ import { retryFailure } from '../ops/retry-failure.js';
 import type { InputKey } from '../state/store.js';
 import type { FailureList } from './failure-list.js';
 import { HttpError } from './reply.js';
-import { filterOf, type DashboardSources } from './sources.js';
+import { filterOf } from './paging.js';
+import type { DashboardSources } from './sources.js';
 
 /** Most failures one request retries (the failures list holds no more). */
 const maxPerRequest = 10_000;

@@ -35,11 +35,10 @@ export class Session {
   }
 
   /** May this request read (and, with the action checks, act)? */
-  allows(req: IncomingMessage, { bearerOnly = false } = {}): boolean {
+  allows(req: IncomingMessage): boolean {
     if (this.#token === null) return true;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ') && this.matches(auth.slice('Bearer '.length).trim())) return true;
-    if (bearerOnly) return false;
     const cookie = cookieValue(req.headers.cookie, sessionCookie);
     return cookie !== null && same(cookie, this.cookie);
   }

@@ -2,6 +2,7 @@ import type { Problem } from '../observability/recent-problems.js';
 import type { Revisions } from '../observability/activity.js';
 import type { ClusterStatus } from '../ops/cluster-status.js';
 import { version } from '../version.js';
+import { pendingFiles } from './pending-list.js';
 import type { DashboardSources } from './sources.js';
 
 /** Jobs in flight listed in a status (oldest first); `inFlightTotal` counts them all. */
@@ -32,11 +33,11 @@ export function dashboardStatus(
 ): DashboardStatus {
   const config = sources.config();
   const live = sources.snapshot();
-  const stagesOf = new Map(config.pipelines.map((p) => [p.name, p.stages.length]));
+  const stagesOf = new Map(config.pipelines.map((p) => [p.name, p.stages.map((s) => s.use)]));
   const { oldest, waiting } = pendingExtras(sources);
   const pipelines = live.pipelines.map((p) => {
     const minutes = sources.activity.minutes.read(p.name);
-    const stages = config.pipelines.find((c) => c.name === p.name)?.stages.map((s) => s.use) ?? [];
+    const stages = stagesOf.get(p.name) ?? [];
     return {
       name: p.name, stages, processed: p.processed, unchanged: p.unchanged, failed: p.failed + p.failedBefore,
       pending: p.pending + (waiting.get(p.name) ?? 0), inFlight: p.inFlight, oldestPendingAgeMs: oldest.get(p.name) ?? null, queue: p.queue,
@@ -44,7 +45,7 @@ export function dashboardStatus(
     };
   });
   const inFlight = [...live.inFlight].sort((a, b) => b.ageMs - a.ageMs).slice(0, maxInFlightListed).map((j) => ({
-    ...j, stageIndex: j.stageIndex + 1, stageCount: stagesOf.get(j.pipeline) ?? 0,
+    ...j, stageIndex: j.stageIndex + 1, stageCount: stagesOf.get(j.pipeline)?.length ?? 0,
   }));
   const sum = (f: (p: (typeof pipelines)[number]) => number) => pipelines.reduce((n, p) => n + f(p), 0);
   return {
@@ -68,15 +69,9 @@ function pendingExtras(sources: DashboardSources): { oldest: Map<string, number>
   const now = Date.now();
   const oldest = new Map<string, number>();
   const waiting = new Map<string, number>();
-  const held = new Set<string>();
-  for (const f of sources.held()) {
-    held.add(`${f.pipeline}\0${f.relPath}`);
-    if (f.state !== 'running') oldest.set(f.pipeline, Math.max(oldest.get(f.pipeline) ?? 0, now - f.since));
-  }
-  for (const w of sources.activity.markerWaits.values()) {
-    if (held.has(`${w.pipeline}\0${w.path}`)) continue;
-    oldest.set(w.pipeline, Math.max(oldest.get(w.pipeline) ?? 0, now - w.since));
-    waiting.set(w.pipeline, (waiting.get(w.pipeline) ?? 0) + 1);
+  for (const f of pendingFiles(sources)) {
+    oldest.set(f.pipeline, Math.max(oldest.get(f.pipeline) ?? 0, now - f.since));
+    if (f.state === 'waiting') waiting.set(f.pipeline, (waiting.get(f.pipeline) ?? 0) + 1);
   }
   return { oldest, waiting };
 }

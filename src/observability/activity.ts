@@ -5,6 +5,9 @@ import { MinuteCounts } from './minute-counts.js';
 import { RecentOutcomes } from './recent-outcomes.js';
 import { RecentProblems } from './recent-problems.js';
 
+/** The events that change the pending list. */
+const pendingSteps: ReadonlySet<EngineEvent['type']> = new Set(['seen', 'settling', 'queued', 'started', 'skipped', 'aborted']);
+
 /** Counters that move when a list changed: a page showing that list fetches it again. */
 export interface Revisions {
   readonly pending: number;
@@ -65,7 +68,7 @@ export class Activity {
     this.timelines.add(e);
     const waits = this.markerWaits.add(e);
     const moved = this.#outcome(e);
-    if (waits || ['seen', 'settling', 'queued', 'started', 'skipped', 'aborted'].includes(e.type)) this.#revisions.pending += 1;
+    if (waits || pendingSteps.has(e.type)) this.#revisions.pending += 1;
     if (waits || moved || e.type === 'stage' || e.type === 'stage-start' || e.type === 'retry' || e.type === 'started') {
       for (const listener of this.#changed) listener();
     }

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { isFileSync, lstatOrNull } from '../fs/exists.js';
 import type { ResolvedConfig, ResolvedPipeline } from '../config/resolved.js';
 import type { InputKey, StateStore } from '../state/store.js';
 import { moveBack } from './move-back.js';
 import { moveMarkerBack } from './retry.js';
-import { quarantineItem } from './retry-item.js';
+import { failedInputNow } from './retry-item.js';
 
 export type RetryOutcome = { readonly retried: true } | { readonly retried: false; readonly reason: string };
 
@@ -22,21 +20,14 @@ export async function retryFailure(
   const p = config.pipelines.find((c) => c.name === key.pipeline);
   if (!p) return refused(`the daemon has no pipeline named ${key.pipeline}`);
   if ((await store.get(p.name, key.relPath))?.status !== 'failed') return refused('not a recorded failure now (retried or processed since)');
-  const input = path.join(p.input.dir, key.relPath);
-  if (p.onFailure.kind === 'move') {
-    const item = quarantineItem(p, p.onFailure.dir, key.relPath);
-    if (isFileSync(item.quarantined)) {
-      if (lstatOrNull(input) !== undefined) return refused(`its input ${input} exists again: remove or rename it first`);
-      await store.delete(p.name, key.relPath);
-      await moveBack(item.quarantined, input);
-      await moveMarkerBack(config, item);
-      fs.rmSync(item.sidecar, { force: true });
-      requeue(p, key.relPath);
-      return { retried: true };
-    }
-  }
-  if (!isFileSync(input)) return refused(`neither its input ${input} nor a quarantined copy exists`);
+  const now = failedInputNow(p, key.relPath);
+  if (now.refusal !== null) return refused(now.refusal);
   await store.delete(p.name, key.relPath);
+  if (now.quarantined) {
+    await moveBack(now.quarantined.quarantined, now.input);
+    await moveMarkerBack(config, now.quarantined);
+    fs.rmSync(now.quarantined.sidecar, { force: true });
+  }
   requeue(p, key.relPath);
   return { retried: true };
 }

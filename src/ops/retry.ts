@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolved.js';
 import { isWithin } from '../config/validate.js';
+import { lstatOrNull } from '../fs/exists.js';
 import { controlRequest } from '../control/client.js';
 import { openSharedStore, openStoreReadOnly } from '../state/read-only.js';
 import { fingerprintOf } from '../watch/settle.js';
@@ -35,7 +36,7 @@ export async function planRetry(config: ResolvedConfig, targets: readonly string
     }
     for (const item of found) {
       if (items.has(item.quarantined)) continue;
-      if (!item.kept && lstat(item.input) !== null) problems.push(`refusing to retry ${item.quarantined}: its input ${item.input} exists again (remove or rename it first)`);
+      if (!item.kept && lstatOrNull(item.input) !== undefined) problems.push(`refusing to retry ${item.quarantined}: its input ${item.input} exists again (remove or rename it first)`);
       items.set(item.quarantined, item);
     }
   } finally {
@@ -123,14 +124,14 @@ async function quarantinedAt(config: ResolvedConfig, abs: string, store: StateSt
     for (const dir of [p.onFailure.dir, p.input.dir]) {
       if (abs === dir || !isWithin(dir, abs)) continue;
       let relPath = path.relative(dir, abs).split(path.sep).join('/');
-      if (dir === p.onFailure.dir && relPath.endsWith(sidecarSuffix) && lstat(abs.slice(0, -sidecarSuffix.length))?.isFile()) {
+      if (dir === p.onFailure.dir && relPath.endsWith(sidecarSuffix) && lstatOrNull(abs.slice(0, -sidecarSuffix.length))?.isFile()) {
         relPath = relPath.slice(0, -sidecarSuffix.length);
       }
       candidates.push(quarantineItem(p, p.onFailure.dir, relPath));
     }
   }
   for (const c of candidates) {
-    if (!lstat(c.quarantined)?.isFile()) continue;
+    if (!lstatOrNull(c.quarantined)?.isFile()) continue;
     if (sidecarPipeline(c.sidecar) === c.pipeline || (await store.get(c.pipeline, c.relPath))?.status === 'failed') return c;
   }
   return null;
@@ -144,7 +145,7 @@ async function quarantinedAll(config: ResolvedConfig): Promise<RetryItem[]> {
     if (p.onFailure.kind !== 'move' || !fs.existsSync(p.onFailure.dir)) continue;
     for await (const rel of scan(p.onFailure.dir, sidecars)) {
       const candidate = quarantineItem(p, p.onFailure.dir, rel.slice(0, -sidecarSuffix.length));
-      if (sidecarPipeline(candidate.sidecar) === p.name && lstat(candidate.quarantined)?.isFile()) found.push(candidate);
+      if (sidecarPipeline(candidate.sidecar) === p.name && lstatOrNull(candidate.quarantined)?.isFile()) found.push(candidate);
     }
   }
   return found;
@@ -156,14 +157,6 @@ function sidecarPipeline(file: string): string | null {
   try {
     const pipeline = (JSON.parse(fs.readFileSync(file, 'utf8')) as { pipeline?: unknown }).pipeline;
     return typeof pipeline === 'string' ? pipeline : null;
-  } catch {
-    return null;
-  }
-}
-
-function lstat(file: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(file);
   } catch {
     return null;
   }

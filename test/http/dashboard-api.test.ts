@@ -86,9 +86,10 @@ describe('dashboard API', () => {
     const stage = shStage(`[ -f "${flag}" ] || { printf 'the flag file is missing\\nsecond line\\n' >&2; exit 3; }; cp "$1" "$2"`);
     const { sluice, base, get } = await daemon({ pipelines: [pipeline({ stages: [stage], onFailure: { moveTo: './failed' } })] });
     for (const name of ['a.txt', 'b.txt', 'keep.txt']) box.write(`inbox/${name}`, name);
-    const list = await waitFor('3 failures', async () => {
+    // A failure is recorded before its input is moved to quarantine and before its event is counted: wait for both.
+    const list = await waitFor('3 failures, quarantined', async () => {
       const page = await get('/api/failures');
-      return page.total === 3 ? page : null;
+      return page.total === 3 && page.items.every((f: any) => f.quarantined) ? page : null;
     });
     const a = list.items.find((f: any) => f.path === 'a.txt');
     assert.equal(a.quarantined, true);
@@ -98,7 +99,10 @@ describe('dashboard API', () => {
     assert.equal(a.retryable, true);
     assert.doesNotMatch(a.reason, /\n/);
     assert.match(a.reason, /flag file is missing|exit/);
-    const status = await get('/api/status');
+    const status = await waitFor('3 failures counted', async () => {
+      const s = await get('/api/status');
+      return s.totals.failed === 3 ? s : null;
+    });
     assert.equal(status.totals.failed, 3);
     assert.equal(status.problems[0].level, 'error');
     assert.ok(status.problems.some((p: any) => p.path === 'a.txt'));
